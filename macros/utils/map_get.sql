@@ -1,0 +1,12 @@
+{#- Value of `key` in a map column, or null. -#}
+{% macro map_get(column, key) %}
+    {{ return(adapter.dispatch('map_get', 'ai_finops')(column, key)) }}
+{% endmacro %}
+
+{% macro default__map_get(column, key) %}
+    {{ column }}[{{ key }}]
+{% endmacro %}
+
+{% macro bigquery__map_get(column, key) %}
+    (select entry.value from unnest({{ column }}.key_value) as entry where entry.key = {{ key }} limit 1)
+{% endmacro %}

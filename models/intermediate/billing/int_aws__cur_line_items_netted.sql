@@ -1,0 +1,124 @@
+{#- CUR lines that become FOCUS rows, with their billed and amortised (effective) measures.
+    Each SavingsPlanNegation is netted into the SavingsPlanCoveredUsage row it cancels (same payer, usage
+    account, savings plan, resource, usage type, operation and hour), so covered usage shows its billed
+    cost as 0. Identical lines are real charges: matching is one-to-one by rank, never by de-duplication.
+    An unmatched negation stays a row of its own, with the reason. -#}
+
+with
+
+cur_line_items as (
+
+    select * from {{ ref('stg_aws__cur_line_items') }}
+    where coalesce(operation, '') not in ('EKSPod-EC2', 'ECSTask-EC2')
+
+),
+
+-- Discounts delivered as separate lines already reduce the bill: then the gross unblended cost is billed.
+-- Without such lines the net columns (EDP / private pricing) carry the discount.
+periods as (
+
+    select
+        billing_account_id,
+        billing_period,
+        max(case when line_item_type in ({{ aws_discount_line_item_types() }}) then 1 else 0 end)
+            as has_discount_lines
+    from cur_line_items
+    group by billing_account_id, billing_period
+
+),
+
+measured as (
+
+    select
+        cur_line_items.*,
+        periods.has_discount_lines = 0 as uses_net_columns
+    from cur_line_items
+    inner join periods
+        on
+            cur_line_items.billing_account_id = periods.billing_account_id
+            and cur_line_items.billing_period = periods.billing_period
+
+),
+
+priced as (
+
+    select
+        measured.*,
+        {{ aws_billed_cost('measured') }} as raw_billed_cost,
+        {{ aws_amortised_cost('measured') }} as raw_amortised_cost
+    from measured
+
+),
+
+negations as (
+
+    select
+        priced.*,
+        row_number() over (
+            partition by
+                billing_account_id, billing_period, sub_account_id, savings_plan_arn, resource_id,
+                usage_type, operation, charge_period_start
+            order by source_line_id
+        ) as match_rank
+    from priced
+    where line_item_type = 'SavingsPlanNegation'
+
+),
+
+covered as (
+
+    select
+        priced.*,
+        row_number() over (
+            partition by
+                billing_account_id, billing_period, sub_account_id, savings_plan_arn, resource_id,
+                usage_type, operation, charge_period_start
+            order by source_line_id
+        ) as match_rank
+    from priced
+    where line_item_type = 'SavingsPlanCoveredUsage'
+
+),
+
+matches as (
+
+    select
+        covered.source_line_id as covered_line_id,
+        negations.source_line_id as negation_line_id,
+        negations.raw_billed_cost as negation_billed_cost
+    from covered
+    inner join negations
+        on
+            covered.billing_account_id = negations.billing_account_id
+            and covered.billing_period = negations.billing_period
+            and covered.sub_account_id = negations.sub_account_id
+            and covered.savings_plan_arn = negations.savings_plan_arn
+            and coalesce(covered.resource_id, '') = coalesce(negations.resource_id, '')
+            and coalesce(covered.usage_type, '') = coalesce(negations.usage_type, '')
+            and coalesce(covered.operation, '') = coalesce(negations.operation, '')
+            and covered.charge_period_start = negations.charge_period_start
+            and covered.match_rank = negations.match_rank
+
+),
+
+netted as (
+
+    select
+        priced.*,
+        matched_negation.negation_line_id as netted_source_line_id,
+        priced.raw_billed_cost + coalesce(matched_negation.negation_billed_cost, 0) as billed_cost,
+        case
+            when priced.line_item_type = 'SavingsPlanNegation'
+                then 'SavingsPlanNegation with no matching SavingsPlanCoveredUsage line'
+        end as unmatched_reason
+    from priced
+    left join matches as matched_negation
+        on priced.source_line_id = matched_negation.covered_line_id
+    where
+        priced.source_line_id not in (
+            select matches.negation_line_id from matches
+        )
+
+)
+
+select * from netted

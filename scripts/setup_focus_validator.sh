@@ -16,8 +16,7 @@ VENV="${FOCUS_VENV:-$ROOT/.venv-focus}"
 MARKER="$VENV/.ai_finops_focus_setup"
 FOCUS_VALIDATOR_VERSION="2.2.1"
 
-# Full pinned set, verified with CPython 3.12.1 on linux x86_64 (`pip check` clean). Only focus-validator
-# and pandasql are published as sdists; everything else must come as a wheel (see --only-binary below).
+# Full pinned set (`pip freeze`), verified with CPython 3.12.1 and 3.13.0 on linux x86_64; `pip check` clean.
 PINS="$(
   cat <<'EOF'
 focus-validator==2.2.1
@@ -118,18 +117,25 @@ if [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$STAMP" ] && [ -x "$VENV/bin/focu
 fi
 
 log "creating $VENV with $PY (Python $PY_VERSION)"
+# Only focus-validator and pandasql are sdist-only; every other package must come as a wheel, so that a
+# missing wheel fails at once instead of silently compiling for many minutes.
+NO_BINARY="focus-validator,pandasql"
 case "$PY_VERSION" in
-  3.13.*) log "WARNING: numpy 1.26.4 (focus-validator needs numpy<2) has no wheel for Python 3.13;" \
-    "pip would have to build it from source. Install Python 3.12 instead." ;;
+  3.12.*) ;;
+  *)
+    # numpy 1.26.4 (focus-validator requires numpy<2) has no wheel for 3.13: it is compiled from source
+    # (verified: works with CPython 3.13.0, ~8 min on 2 CPUs, needs a C compiler).
+    log "WARNING: Python $PY_VERSION: numpy 1.26.4 will be built from source (~8 min, needs a C compiler)."
+    log "Install Python 3.12 to avoid this."
+    NO_BINARY="$NO_BINARY,numpy"
+    ;;
 esac
 rm -rf "$VENV"
 "$PY" -m venv "$VENV"
 printf '%s\n' "$PINS" >"$VENV/focus-constraints.txt"
 
-# --only-binary=:all: with an exception for the two sdist-only packages keeps the install fast and
-# makes a platform without wheels fail at once instead of compiling numpy for many minutes.
 if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input --quiet \
-  --only-binary=:all: --no-binary=focus-validator,pandasql \
+  --only-binary=:all: --no-binary="$NO_BINARY" \
   -c "$VENV/focus-constraints.txt" "focus-validator==$FOCUS_VALIDATOR_VERSION" "pyarrow==21.0.0"; then
   log "ERROR: pip install of focus-validator==$FOCUS_VALIDATOR_VERSION failed (see above)."
   exit 1

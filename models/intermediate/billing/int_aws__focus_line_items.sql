@@ -66,14 +66,13 @@ classified as (
         case when all_rows.line_item_type = 'Refund' then 'Correction' end as charge_class,
         all_rows.line_item_type in ({{ aws_discount_line_item_types() }}) as is_discount_line,
         case
-            when all_rows.line_item_type in ('SavingsPlanCoveredUsage', 'SavingsPlanNegation',
-                                             'SavingsPlanRecurringFee', 'SavingsPlanUpfrontFee')
-                or (all_rows.is_unused_commitment and all_rows.line_item_type = 'SavingsPlanRecurringFee')
-                or (all_rows.line_item_type = 'Refund' and all_rows.savings_plan_arn is not null)
-                then 'Savings Plan'
-            when all_rows.line_item_type in ('DiscountedUsage', 'RIFee')
-                or (all_rows.line_item_type in ('Fee', 'Refund') and all_rows.reservation_arn is not null)
-                then 'Reserved Instance'
+            when all_rows.savings_plan_arn is not null and all_rows.line_item_type in (
+                'SavingsPlanCoveredUsage', 'SavingsPlanNegation', 'SavingsPlanRecurringFee',
+                'SavingsPlanUpfrontFee', 'Refund'
+            ) then 'Savings Plan'
+            when all_rows.reservation_arn is not null and all_rows.line_item_type in (
+                'DiscountedUsage', 'RIFee', 'Fee', 'Refund'
+            ) then 'Reserved Instance'
         end as commitment_kind,
         all_rows.pricing_currency is null
         or all_rows.pricing_currency = all_rows.billing_currency as public_price_in_billing_currency
@@ -167,7 +166,8 @@ focus_rows as (
                 then
                     case
                         when classified.is_unused_commitment or classified.is_discount_line then null
-                        when classified.line_item_type in ('DiscountedUsage', 'SavingsPlanCoveredUsage')
+                        when
+                            classified.line_item_type in ('DiscountedUsage', 'SavingsPlanCoveredUsage')
                             and classified.public_price_in_billing_currency
                             then classified.public_on_demand_rate
                         when classified.uses_net_columns and classified.net_unblended_rate is not null
@@ -220,7 +220,8 @@ focus_rows as (
         case when classified.region_id is not null then coalesce(classified.region_name_raw, classified.region_id) end
             as region_name,
         case
-            when classified.commitment_kind is not null
+            when
+                classified.commitment_kind is not null
                 and (classified.charge_category = 'Purchase' or classified.is_unused_commitment)
                 then
                     case classified.commitment_kind
@@ -234,10 +235,10 @@ focus_rows as (
         coalesce(service_categories.service_category, 'Other') as service_category,
         coalesce(service_categories.service_name, classified.product_code) as service_name,
         coalesce(service_categories.service_subcategory, 'Other (Other)') as service_subcategory,
-        classified.sku_id,
-        classified.usage_type as sku_meter,
+        case when classified.charge_category <> 'Tax' then classified.sku_id end as sku_id,
+        case when classified.charge_category <> 'Tax' then classified.usage_type end as sku_meter,
         cast(null as {{ dbt.type_string() }}) as sku_price_details,
-        classified.sku_price_id,
+        case when classified.charge_category <> 'Tax' then classified.sku_price_id end as sku_price_id,
         classified.sub_account_id,
         classified.sub_account_name,
         'Member Account' as sub_account_type,

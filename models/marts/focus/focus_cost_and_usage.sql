@@ -22,36 +22,33 @@ line_items as (
 
 ),
 
-{% if finops_is_incremental() %}
-new_deliveries as (
+{#- The unit a delivery replaces: provider x billing account x period (DuckDB delete+insert), or the whole
+    month partition (BigQuery insert_overwrite), so every account of an affected month is re-selected. -#}
+{%- if target.type == 'bigquery' -%}
+    {%- set replace_key = "x_billing_period" -%}
+{%- else -%}
+    {%- set replace_key = dbt.concat(["x_source_provider", "'|'", "billing_account_id", "'|'", "x_billing_period"]) -%}
+{%- endif %}
 
-    select distinct
-        line_items.x_source_provider,
-        line_items.billing_account_id,
-        line_items.x_billing_period
-    from line_items
-    where line_items.x_delivery_id not in (
-        select distinct existing.x_delivery_id from {{ this }} as existing
-    )
+{% if finops_is_incremental() -%}
+    new_deliveries as (
 
-),
+        select distinct {{ replace_key }} as replace_key
+        from line_items
+        where x_delivery_id not in (
+            select distinct existing.x_delivery_id from {{ this }} as existing
+        )
 
-{% endif %}
+    ),
+{%- endif %}
+
 batch as (
 
-    select line_items.*
+    select *
     from line_items
-    {% if finops_is_incremental() %}
-        {% if target.type == 'bigquery' %}
-    where line_items.x_billing_period in (select new_deliveries.x_billing_period from new_deliveries)
-        {% else %}
-    inner join new_deliveries
-        on
-            line_items.x_source_provider = new_deliveries.x_source_provider
-            and line_items.billing_account_id = new_deliveries.billing_account_id
-            and line_items.x_billing_period = new_deliveries.x_billing_period
-        {% endif %}
-    {% endif %}
+    {% if finops_is_incremental() -%}
+        where {{ replace_key }} in (select new_deliveries.replace_key from new_deliveries)
+    {%- endif %}
 
 ),
 

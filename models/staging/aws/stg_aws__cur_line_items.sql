@@ -14,8 +14,9 @@ renamed as (
 
     select
         -- lineage
-        {{ dbt.hash(dbt.concat(["_delivery_id", "'|'", "_source_file", "'|'", dbt.cast("_source_row_number", dbt.type_string())])) }}
-            as source_line_id,
+        {{ dbt.hash(dbt.concat([
+            "_delivery_id", "'|'", "_source_file", "'|'", dbt.cast("_source_row_number", dbt.type_string())
+        ])) }} as source_line_id,
         _delivery_id as delivery_id,
         _source_file as source_file,
         _source_row_number as source_row_number,

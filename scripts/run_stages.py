@@ -1,0 +1,93 @@
+"""Run the named pipeline (`test`, `demo`) stage by stage and print a timing table per stage.
+
+Each stage is a shell command run from the repository root. The first failing stage stops the run; the
+table still shows every stage that ran. Used by `make test` and `make demo`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+TEST_DIR = ROOT / "target" / "test"
+
+# The tests build into their own folder so a user's demo database is never touched.
+TEST_ENV = {
+    "AI_FINOPS_DATA_ROOT": str(TEST_DIR / "data"),
+    "AI_FINOPS_DUCKDB_PATH": str(TEST_DIR / "ai_finops.duckdb"),
+}
+DEMO_MONTHS = os.environ.get("AI_FINOPS_DEMO_MONTHS", "13")
+DEMO_SCALE = os.environ.get("AI_FINOPS_DEMO_SCALE", "1.0")
+TEST_SCALE = os.environ.get("AI_FINOPS_TEST_SCALE", "0.1")
+
+PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
+    "demo": [
+        ("generate", f"{BIN}/ai-finops generate --out data/demo --months {DEMO_MONTHS} --scale {DEMO_SCALE}", {}),
+        ("ingest earlier deliveries", f"{BIN}/ai-finops ingest aws-cur data/demo/aws/cur2-earlier", {}),
+        ("ingest final deliveries", f"{BIN}/ai-finops ingest aws-cur data/demo/aws/cur2", {}),
+        ("dbt build", f"{BIN}/ai-finops build", {}),
+        ("summary", f"{BIN}/ai-finops summary", {}),
+    ],
+    "test": [
+        ("ruff", f"{BIN}/ruff check . && {BIN}/ruff format --check .", {}),
+        ("focus validator venv", "bash scripts/setup_focus_validator.sh", {}),
+        ("dbt parse", f"{BIN}/python scripts/check_dbt_parse.py", TEST_ENV),
+        ("sqlfluff", f"{BIN}/sqlfluff lint models macros tests/dbt analyses --disable-progress-bar", TEST_ENV),
+        (
+            "generate test data",
+            f"rm -rf {TEST_DIR} && {BIN}/ai-finops generate --out {TEST_DIR}/data/demo --months 3 --scale {TEST_SCALE}",
+            TEST_ENV,
+        ),
+        (
+            "ingest test data",
+            f"{BIN}/ai-finops ingest aws-cur {TEST_DIR}/data/demo/aws/cur2-earlier "
+            f"&& {BIN}/ai-finops ingest aws-cur {TEST_DIR}/data/demo/aws/cur2",
+            TEST_ENV,
+        ),
+        ("dbt build", f"{BIN}/ai-finops build", TEST_ENV),
+        ("dbt source freshness", f"{BIN}/ai-finops freshness", TEST_ENV),
+        ("export + FOCUS validator gate",
+         f"{BIN}/ai-finops export focus --out {TEST_DIR}/focus_cost_and_usage.parquet "
+         f"&& {BIN}/python -m ai_finops.focus_gate {TEST_DIR}/focus_cost_and_usage.parquet "
+         "--allowlist validation/focus_validator_allowlist_1_2.yml",
+         TEST_ENV),
+        ("pytest", f"{BIN}/pytest -q -p no:cacheprovider", {}),
+    ],
+}
+
+
+def main(name: str) -> int:
+    console = Console()
+    timings: list[tuple[str, float, str]] = []
+    status = 0
+    for stage, command, extra_env in PIPELINES[name]:
+        console.rule(f"[bold]{name}: {stage}")
+        env = {**os.environ, **extra_env, "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}
+        started = time.perf_counter()
+        code = subprocess.call(command, shell=True, cwd=ROOT, env=env)
+        elapsed = time.perf_counter() - started
+        timings.append((stage, elapsed, "ok" if code == 0 else f"FAILED ({code})"))
+        if code != 0:
+            status = code
+            break
+    table = Table(title=f"make {name}: time per stage")
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    table.add_column("result")
+    for stage, elapsed, result in timings:
+        table.add_row(stage, f"{elapsed:.1f}", result)
+    table.add_row("total", f"{sum(t for _, t, _ in timings):.1f}", "ok" if status == 0 else "FAILED")
+    console.print(table)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -130,14 +130,26 @@ def summary() -> None:
         _fail(str(exc))
         return
     table = Table(title="focus_cost_and_usage")
-    for column in ("provider", "billing account", "period", "currency", "rows", "BilledCost", "EffectiveCost"):
-        table.add_column(column, justify="right" if column in ("rows", "BilledCost", "EffectiveCost") else "left")
+    for column in (
+        "provider",
+        "billing account",
+        "period",
+        "currency",
+        "rows",
+        "BilledCost",
+        "EffectiveCost",
+    ):
+        table.add_column(
+            column, justify="right" if column in ("rows", "BilledCost", "EffectiveCost") else "left"
+        )
     for provider, account, period, currency, count, billed, effective in rows:
-        table.add_row(provider, account, period, currency, f"{count:,}", f"{billed:,.2f}", f"{effective:,.2f}")
+        table.add_row(
+            provider, account, period, currency, f"{count:,}", f"{billed:,.2f}", f"{effective:,.2f}"
+        )
     console.print(table)
     console.print(f"database: [bold]{db_path}[/]")
     console.print(
-        "next: `duckdb " + str(db_path) + " -c \"select * from main_marts.focus_cost_and_usage limit 10\"`, "
+        "next: `duckdb " + str(db_path) + ' -c "select * from main_marts.focus_cost_and_usage limit 10"`, '
         "`ai-finops export focus --out target/focus.parquet`, or `make test`."
     )
 

@@ -8,7 +8,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 result = subprocess.run(
-    [str(ROOT / ".venv/bin/dbt"), "parse", "--no-partial-parse", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT)],
+    [
+        str(ROOT / ".venv/bin/dbt"),
+        "parse",
+        "--no-partial-parse",
+        "--project-dir",
+        str(ROOT),
+        "--profiles-dir",
+        str(ROOT),
+    ],
     capture_output=True,
     text=True,
 )

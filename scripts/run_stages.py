@@ -30,7 +30,11 @@ TEST_SCALE = os.environ.get("AI_FINOPS_TEST_SCALE", "0.1")
 
 PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     "demo": [
-        ("generate", f"{BIN}/ai-finops generate --out data/demo --months {DEMO_MONTHS} --scale {DEMO_SCALE}", {}),
+        (
+            "generate",
+            f"{BIN}/ai-finops generate --out data/demo --months {DEMO_MONTHS} --scale {DEMO_SCALE}",
+            {},
+        ),
         ("ingest earlier deliveries", f"{BIN}/ai-finops ingest aws-cur data/demo/aws/cur2-earlier", {}),
         ("ingest final deliveries", f"{BIN}/ai-finops ingest aws-cur data/demo/aws/cur2", {}),
         ("dbt build", f"{BIN}/ai-finops build", {}),
@@ -40,7 +44,11 @@ PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
         ("ruff", f"{BIN}/ruff check . && {BIN}/ruff format --check .", {}),
         ("focus validator venv", "bash scripts/setup_focus_validator.sh", {}),
         ("dbt parse", f"{BIN}/python scripts/check_dbt_parse.py", TEST_ENV),
-        ("sqlfluff", f"{BIN}/sqlfluff lint models macros tests/dbt analyses --disable-progress-bar", TEST_ENV),
+        (
+            "sqlfluff",
+            f"{BIN}/sqlfluff lint models macros tests/dbt analyses --disable-progress-bar",
+            TEST_ENV,
+        ),
         (
             "generate test data",
             f"rm -rf {TEST_DIR} && {BIN}/ai-finops generate --out {TEST_DIR}/data/demo --months 3 --scale {TEST_SCALE}",
@@ -54,11 +62,13 @@ PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
         ),
         ("dbt build", f"{BIN}/ai-finops build", TEST_ENV),
         ("dbt source freshness", f"{BIN}/ai-finops freshness", TEST_ENV),
-        ("export + FOCUS validator gate",
-         f"{BIN}/ai-finops export focus --out {TEST_DIR}/focus_cost_and_usage.parquet "
-         f"&& {BIN}/python -m ai_finops.focus_gate {TEST_DIR}/focus_cost_and_usage.parquet "
-         "--allowlist validation/focus_validator_allowlist_1_2.yml",
-         TEST_ENV),
+        (
+            "export + FOCUS validator gate",
+            f"{BIN}/ai-finops export focus --out {TEST_DIR}/focus_cost_and_usage.parquet "
+            f"&& {BIN}/python -m ai_finops.focus_gate {TEST_DIR}/focus_cost_and_usage.parquet "
+            "--allowlist validation/focus_validator_allowlist_1_2.yml",
+            TEST_ENV,
+        ),
         ("pytest", f"{BIN}/pytest -q -p no:cacheprovider", {}),
     ],
 }

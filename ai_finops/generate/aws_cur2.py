@@ -6,12 +6,13 @@ granularity, resource ids, split cost allocation data and capacity reservation d
 
     <out_dir>/aws/cur2/<export>/data/BILLING_PERIOD=YYYY-MM/<export>-00001.snappy.parquet
     <out_dir>/aws/cur2/<export>/metadata/BILLING_PERIOD=YYYY-MM/<export>-Manifest.json
-    <out_dir>/aws/cur2-earlier/<export>/...        an earlier delivery of the last two periods (restated later)
+    <out_dir>/aws/cur2-earlier/<export>/...        earlier delivery of the last two periods (restated later)
     <out_dir>/truth/aws_cur2.json                  totals the dbt models must reproduce
 
 Everything is a function of the arguments: no wall-clock time, no unseeded randomness, fixed Parquet writer
 options. Money is generated as integer nano-dollars and written as float64 values with at most eight decimal
-places (the one deliberate exception is a single 0.000000001 USD charge), so float64 and decimal agree exactly.
+places (the one deliberate exception is a single 0.000000001 USD charge), so float64 and decimal agree
+exactly.
 
 Modelling choices that are not documented by AWS are marked "assumption" in the comments below.
 """
@@ -19,6 +20,7 @@ Modelling choices that are not documented by AWS are marked "assumption" in the 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import uuid
@@ -44,7 +46,10 @@ PAYER_ACCOUNT_ID = "111122223333"
 _S3_BUCKET = "ai-finops-demo-billing-exports"
 _FINAL_PREFIX = "aws/cur2"
 _EARLIER_PREFIX = "aws/cur2-earlier"
-_EXPORT_ARN = f"arn:aws:bcm-data-exports:us-east-1:{PAYER_ACCOUNT_ID}:export/{EXPORT_NAME}-6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
+_EXPORT_ARN = (
+    f"arn:aws:bcm-data-exports:us-east-1:{PAYER_ACCOUNT_ID}:export/{EXPORT_NAME}"
+    "-6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
+)
 _MAX_ROWS_PER_FILE = 500_000
 _ROW_GROUP_SIZE = 131_072
 
@@ -54,13 +59,13 @@ DAY_MS = 24 * HOUR_MS
 _HOURS_PER_YEAR = 8760
 
 # scale=1.0 should give about 10,000 rows per month; this factor converts ``scale`` into fleet sizes.
-_FLEET_UNITS_PER_SCALE = 0.78
+_FLEET_UNITS_PER_SCALE = 0.7
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Schema: the 128 CUR 2.0 columns of shared notes provider_exports.md section 1.3, plus the three capacity
 # reservation columns (AWS table dictionary "Capacity reservation columns", table option
 # INCLUDE_CAPACITY_RESERVATION_DATA).
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 _COLUMN_SPEC = """
 bill_bill_type string
 bill_billing_entity string
@@ -230,9 +235,9 @@ _MONEY_COLUMNS = frozenset(
     }
 )
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Reference facts.
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -252,12 +257,13 @@ class _InstanceType:
     reserved_partial_upfront: str | None
 
 
-# Source: ec2instances.info data (vantage-sh/ec2instances.info, MIT licence, (c) 2013 Garret Heaton), snapshot of
-# 2025-11-30 as kept in tsaol/aws-gpu data/gpu_instances_raw.json; us-east-1, Linux. on_demand = "ondemand",
-# spot = "spot_avg", savings_plan = reserved "yrTerm1Convertible.noUpfront" (stands in for the 1-year Compute
-# Savings Plan rate, which the snapshot lacks), reserved_partial_upfront = "yrTerm1Standard.partialUpfront"
-# (effective $/h). c6i.4xlarge and m6i.2xlarge are CPU shapes missing from that GPU snapshot: their on-demand
-# rates are AWS list prices (us-east-1 Linux); their spot and Savings Plan rates are illustrative.
+# Source: ec2instances.info data (vantage-sh/ec2instances.info, MIT licence, (c) 2013 Garret Heaton),
+# snapshot of 2025-11-30 as kept in tsaol/aws-gpu data/gpu_instances_raw.json; us-east-1, Linux.
+# on_demand = "ondemand", spot = "spot_avg", savings_plan = reserved "yrTerm1Convertible.noUpfront" (stands in
+# for the 1-year Compute Savings Plan rate, which the snapshot lacks), reserved_partial_upfront =
+# "yrTerm1Standard.partialUpfront" (effective $/h). c6i.4xlarge and m6i.2xlarge are CPU shapes missing from
+# that GPU snapshot: their on-demand rates are AWS list prices (us-east-1 Linux); their spot and Savings Plan
+# rates are illustrative.
 _INSTANCE_TYPES = {
     t.name: t
     for t in (
@@ -314,6 +320,7 @@ _S3_TIER1_PER_REQUEST = "0.000005"  # $0.005 per 1,000 PUT/COPY/POST/LIST
 _S3_TIER2_PER_REQUEST = "0.0000004"  # $0.0004 per 1,000 GET and others
 _INTER_REGION_PER_GB = "0.02"
 _INTER_AZ_PER_GB = "0.01"
+_INTER_AZ_DESCRIPTION = "$0.010 per GB - regional data transfer - in/out/between EC2 AZs"
 
 _REGIONS = {
     "us-east-1": ("US East (N. Virginia)", "USE1"),
@@ -325,9 +332,9 @@ _OFFER_RI_1YR_STANDARD_PARTIAL = "HU7G6KETJZ"
 _RATE_HOURLY = "6YS6EN2CT7"
 _RATE_UPFRONT = "2TG2D8R56U"
 
-# Capacity reservation values, from the AWS CUR 2.0 table dictionary ("Reserved", "Cancelled", "Used" or
-# "Unused"; type "ODCR" or EC2 Capacity Blocks for ML). The exact spelling of the Capacity Block type value is an
-# assumption.
+# Capacity reservation values, from the AWS CUR 2.0 table dictionary (status "Reserved", "Cancelled", "Used"
+# or "Unused"; type "ODCR" or EC2 Capacity Blocks for ML). The exact spelling of the Capacity Block type value
+# is an assumption.
 _CR_TYPE_ODCR = "ODCR"
 _CR_TYPE_BLOCK = "Capacity Block"
 
@@ -444,19 +451,19 @@ _BUCKETS = (
     _Bucket("feature-store", "data", "recsys", "ranker-v3", "preprocessing", 35.0, True),
 )
 
-# Pods scheduled on the EKS GPU nodes, by slot: (namespace, deployment, team, model, vCPU request, GiB request).
+# Pods on the EKS GPU nodes, by slot: (namespace, deployment, team, model, vCPU request, GiB request).
 _EKS_DEPLOYMENTS = (
     ("llm-serving", "llama-chat", "llm-platform", "llama-3-8b-instruct", 11.0, 44.0),
     ("search", "query-embedder", "search", "query-embedder-v2", 8.0, 32.0),
     ("vision", "vit-batch-inference", "vision", "vit-detector-l", 8.0, 32.0),
     ("llm-serving", "llama-chat", "llm-platform", "llama-3-8b-instruct", 11.0, 44.0),
 )
-# Assumption: split cost allocation weighs one vCPU-hour like nine GiB-hours when it divides an instance's cost.
+# Assumption: split cost allocation weighs a vCPU-hour like nine GiB-hours when it divides an instance's cost.
 _EKS_CPU_WEIGHT = 9.0
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Small helpers.
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 def _nanos(amount: str | Decimal) -> int:
@@ -561,9 +568,9 @@ def _size_factor(instance_type: str) -> int:
     return _NORMALIZATION[instance_type.split(".", 1)[1]]
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # The plan: periods, fleet sizes and commitments shared by every period.
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -624,15 +631,13 @@ class _Plan:
     reserved_instances: tuple[_ReservedInstance, ...]
     savings_plan: _SavingsPlan
     odcr_arn: str
-    block_units: int
 
 
 def _units(base: float, units_scale: float) -> tuple[int, float]:
-    """Fleet size for a scale: (units, fraction of the month a single unit is kept for when units < 1)."""
+    """Fleet size for a scale: (units, share of the month the last unit runs), so 2.3 units = (3, 0.3)."""
     count = base * units_scale
-    if count >= 1:
-        return round(count), 1.0
-    return 1, count
+    units = max(1, math.ceil(count - 1e-9))
+    return units, count - (units - 1)
 
 
 def _periods(months: int, last_period: str) -> tuple[_Period, ...]:
@@ -715,7 +720,6 @@ def _build_plan(seed: int, scale: float, months: int, last_period: str) -> _Plan
         reserved_instances=reserved_instances,
         savings_plan=savings_plan,
         odcr_arn=odcr_arn,
-        block_units=max(1, round(units_scale)),
     )
 
 
@@ -758,21 +762,23 @@ def _activity(pattern: str, units: int, frac: float, period: _Period, rng: np.ra
     else:
         raise ValueError(pattern)
     if frac < 1.0:
-        # Below one unit the fleet runs for a window of the month only, so row counts stay proportional. The
-        # window opens at an hour the pattern is active, so every fleet shows up in every month.
+        # The last unit of a fractional fleet runs for a window of the month only, so row counts stay
+        # proportional to scale. The window opens at an hour the pattern is active, so every fleet shows up in
+        # every month even at the smallest scale.
+        last = mask[units - 1]
         length = min(hours, max(6, math.ceil(frac * hours)))
-        active = np.flatnonzero(mask.any(axis=0))
+        active = np.flatnonzero(last)
         opening = int(rng.choice(active)) if len(active) else 0
         start = min(opening, hours - length)
         window = np.zeros(hours, dtype=bool)
         window[start : start + length] = True
-        mask = mask & window[None, :]
+        mask[units - 1] = last & window
     return mask
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # One billing period.
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 class _Registry:
@@ -964,7 +970,7 @@ class _PeriodGenerator:
             extra=extra,
         )
 
-    def ec2(self) -> None:  # noqa: PLR0915 - one pass keeps the coverage arithmetic in one place
+    def ec2(self) -> None:
         plan, period = self.plan, self.period
         hours = period.hours
         type_names = list(_INSTANCE_TYPES)
@@ -1313,7 +1319,7 @@ class _PeriodGenerator:
         )
         if len(rows):
             self.capacity_block_fee(block_arn, block_start, block_hours, len(rows))
-        self.odcr_unused(hour, is_odcr, fleets)
+        self.odcr_unused(hour, is_odcr)
         self.eks_pods(np.flatnonzero(is_eks), hour, unit_of, instance_ids, effective, on_demand, accounts)
 
     def usage_types(self, products: np.ndarray) -> pa.Array:
@@ -1358,13 +1364,13 @@ class _PeriodGenerator:
             capacity_reservation_capacity_reservation_type=_CR_TYPE_BLOCK,
         )
 
-    def odcr_unused(self, hour: np.ndarray, is_odcr: np.ndarray, fleets: list[_Fleet]) -> None:
+    def odcr_unused(self, hour: np.ndarray, is_odcr: np.ndarray) -> None:
         """Unused On-Demand Capacity Reservation hours, billed at the on-demand rate."""
         fleet, units, frac = next(entry for entry in self.plan.ec2 if entry[0].odcr)
         quantity = units + 1  # one spare instance of headroom
         active = np.bincount(hour[is_odcr], minlength=self.period.hours)
         hours_reserved = np.zeros(self.period.hours, dtype=bool)
-        if frac >= 1.0:
+        if units > 1 or frac >= 1.0:
             hours_reserved[:] = True
         elif active.any():
             used_hours = np.flatnonzero(active)
@@ -1807,7 +1813,7 @@ class _PeriodGenerator:
                     line_item_unblended_cost=cost,
                     line_item_blended_rate=_rate_string(rate),
                     line_item_blended_cost=cost,
-                    line_item_line_item_description="$0.010 per GB - regional data transfer - in/out/between EC2 AZs",
+                    line_item_line_item_description=_INTER_AZ_DESCRIPTION,
                     pricing_public_on_demand_cost=cost,
                     pricing_public_on_demand_rate=_rate_string(rate),
                     pricing_term="OnDemand",
@@ -1845,7 +1851,7 @@ class _PeriodGenerator:
             line_item_unblended_cost=1,
             line_item_blended_rate=_rate_string(rate),
             line_item_blended_cost=1,
-            line_item_line_item_description="$0.010 per GB - regional data transfer - in/out/between EC2 AZs",
+            line_item_line_item_description=_INTER_AZ_DESCRIPTION,
             pricing_public_on_demand_cost=1,
             pricing_public_on_demand_rate=_rate_string(rate),
             pricing_term="OnDemand",
@@ -2189,10 +2195,12 @@ class _PeriodGenerator:
             if field.name in special:
                 columns.append(special[field.name])
             elif field.name in table.column_names:
-                columns.append(table[field.name].combine_chunks())
+                columns.append(table[field.name])
             else:
                 columns.append(pa.nulls(n, field.type))
-        return pa.Table.from_arrays(columns, schema=_SCHEMA)
+        return pa.Table.from_arrays(
+            [c if isinstance(c, pa.ChunkedArray) else pa.chunked_array([c]) for c in columns], schema=_SCHEMA
+        )
 
 
 def _to_array(name: str, arrow_type: pa.DataType, value: object, n: int) -> pa.Array:
@@ -2221,14 +2229,14 @@ def _maps(items: Sequence[dict], codes: np.ndarray, value_type: pa.DataType | No
 def _line_item_ids(rng: np.random.Generator, n: int) -> pa.Array:
     """52-character lowercase base32 identifiers, like identity_line_item_id in real CUR files."""
     alphabet = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)
-    data = alphabet[rng.integers(0, 32, size=n * 52, dtype=np.uint8)]
+    data = alphabet[np.frombuffer(rng.bytes(n * 52), dtype=np.uint8) & 31]
     offsets = np.arange(0, (n + 1) * 52, 52, dtype=np.int32)
     return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data.tobytes()))
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Truth, restatement, delivery.
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 def _nanos_column(table: pa.Table, name: str) -> np.ndarray:
@@ -2237,10 +2245,6 @@ def _nanos_column(table: pa.Table, name: str) -> np.ndarray:
     if not np.array_equal(nanos / NANOS, values):
         raise AssertionError(f"{name} holds a value that is not a whole number of nano-dollars")
     return nanos
-
-
-def _strings(table: pa.Table, name: str) -> np.ndarray:
-    return np.asarray(table[name].to_pylist(), dtype=object)
 
 
 def _effective_nanos(table: pa.Table) -> np.ndarray:
@@ -2340,7 +2344,7 @@ def _period_truth(table: pa.Table, label: str) -> tuple[dict, dict]:
         commitments.append(
             ("savings_plan", arn, used.get(arn, 0), unused[arn], recurring[arn], amortized[arn])
         )
-    for kind_name, arn, used_cost, unused_cost, recurring_fee, amortized_fee in commitments:
+    for _, arn, used_cost, unused_cost, recurring_fee, amortized_fee in commitments:
         if used_cost + unused_cost != recurring_fee + amortized_fee:
             raise AssertionError(f"commitment {arn} does not conserve cost in {label}")
     split_rows = int(pc.sum(pc.equal(table["line_item_operation"], "EKSPod-EC2")).as_py() or 0)
@@ -2401,9 +2405,9 @@ def _earlier_delivery(final: pa.Table, seed: int, label: str) -> pa.Table:
     duplicate = table.slice(int(extra), 1)
     index = table.schema.get_field_index("identity_line_item_id")
     duplicate = duplicate.set_column(index, table.schema.field(index), _line_item_ids(rng, 1))
-    keep = np.ones(n, dtype=bool)
-    keep[missing] = False
-    table = pa.concat_tables([table.filter(pa.array(keep)), duplicate])
+    edges = np.r_[-1, np.sort(missing), n]
+    pieces = [table.slice(a + 1, b - a - 1) for a, b in itertools.pairwise(edges)]
+    table = pa.concat_tables([*pieces, duplicate])
     index = table.schema.get_field_index("bill_invoice_id")
     return table.set_column(index, table.schema.field(index), pa.nulls(table.num_rows, pa.string()))
 
@@ -2472,13 +2476,14 @@ def generate_aws_cur2(
         progress: Called as ``progress(done, total)`` after each delivery is written.
 
     Returns:
-        A summary: files written (relative to ``out_dir``), rows per period of the final and earlier deliveries.
+        A summary: files written (relative to ``out_dir``) and rows per period of the final and earlier
+        deliveries.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
     if months < 1:
         raise ValueError("months must be at least 1")
-    datetime.strptime(last_period, "%Y-%m")  # noqa: DTZ007 - validates the format only
+    datetime.strptime(last_period, "%Y-%m")  # validates the format
     out_dir = Path(out_dir)
     plan = _build_plan(seed, scale, months, last_period)
     restated = plan.periods[-2:]

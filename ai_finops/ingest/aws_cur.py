@@ -255,7 +255,9 @@ def _read_source(con: duckdb.DuckDBPyConnection, source: SourceFile, relation: s
                 f"from read_parquet({_sql_str(str(path))}, file_row_number = true)"
             )
         except duckdb.Error as exc:
-            raise IngestError(path, None, f"not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
+            raise IngestError(
+                path, None, f"not a readable Parquet file ({str(exc).splitlines()[0]})"
+            ) from exc
     else:
         header = _sniff_header(path)
         seen: dict[str, int] = {}
@@ -302,7 +304,8 @@ def _map_from_columns(members: list[tuple[str, str]], value_type: str) -> str:
         return f"cast(map() as {value_type})"
     if value_type == MAP_DOUBLE:
         entries = ", ".join(
-            f"{{'key': {_sql_str(key)}, 'value': try_cast({_as_text(col)} as double)}}" for key, col in members
+            f"{{'key': {_sql_str(key)}, 'value': try_cast({_as_text(col)} as double)}}"
+            for key, col in members
         )
     else:
         entries = ", ".join(f"{{'key': {_sql_str(key)}, 'value': {_as_text(col)}}}" for key, col in members)
@@ -329,12 +332,16 @@ def _bad_value_condition(expr_text: str, kind: str) -> tuple[str, str]:
     return f"({expr_text} is not null and {parsed} is null)", "a date/time"
 
 
-def _run_checks(con: duckdb.DuckDBPyConnection, relation: str, path: Path, checks: list[tuple[str, str, str]]) -> None:
+def _run_checks(
+    con: duckdb.DuckDBPyConnection, relation: str, path: Path, checks: list[tuple[str, str, str]]
+) -> None:
     """One scan for every column check; details are fetched only for a failing column."""
     if not checks:
         return
     counts = con.execute(
-        "select " + ", ".join(f"count(*) filter (where {cond})" for _, cond, _ in checks) + f" from {relation}"
+        "select "
+        + ", ".join(f"count(*) filter (where {cond})" for _, cond, _ in checks)
+        + f" from {relation}"
     ).fetchone()
     for (column, cond, what), bad in zip(checks, counts, strict=True):
         if bad:
@@ -342,7 +349,9 @@ def _run_checks(con: duckdb.DuckDBPyConnection, relation: str, path: Path, check
                 f"select _source_row_number, {_as_text(column)} from {relation} where {cond} "
                 "order by _source_row_number limit 1"
             ).fetchone()
-            raise IngestError(path, column, f"{bad} value(s) are not {what}; first at data row {first[0]}: {first[1]!r}")
+            raise IngestError(
+                path, column, f"{bad} value(s) are not {what}; first at data row {first[0]}: {first[1]!r}"
+            )
 
 
 def normalise(
@@ -369,7 +378,10 @@ def normalise(
         if target in CUR_COLUMNS:
             by_target.setdefault(target, []).append(col)
         for group in ("product", "resource_tags", "cost_category", "discount"):
-            if target.startswith(group + "_") and target not in ("discount_total_discount", "discount_bundled_discount"):
+            if target.startswith(group + "_") and target not in (
+                "discount_total_discount",
+                "discount_bundled_discount",
+            ):
                 key = original_key or target[len(group) + 1 :]
                 map_members[group].append((key, col))
                 break
@@ -402,7 +414,9 @@ def normalise(
                         raise IngestError(
                             path, col, f"{bad[0]} value(s) are not a JSON object of {target_type}: {bad[1]!r}"
                         )
-                    expr = f"coalesce(cast(cast({text} as json) as {target_type}), cast(map() as {target_type}))"
+                    expr = (
+                        f"coalesce(cast(cast({text} as json) as {target_type}), cast(map() as {target_type}))"
+                    )
             else:
                 expr = _map_from_columns(map_members.get(target, []), target_type)
         elif not sources:
@@ -438,8 +452,14 @@ def normalise(
     select.append(f"cast({_sql_str(lineage['_loaded_at'])} as timestamp) as _loaded_at")
     con.execute(f"create temp view {relation} as select {', '.join(select)} from {raw_relation}")
 
-    for required in ("bill_payer_account_id", "bill_billing_period_start_date", "line_item_line_item_type",
-                     "line_item_currency_code", "line_item_usage_start_date", "line_item_unblended_cost"):
+    for required in (
+        "bill_payer_account_id",
+        "bill_billing_period_start_date",
+        "line_item_line_item_type",
+        "line_item_currency_code",
+        "line_item_usage_start_date",
+        "line_item_unblended_cost",
+    ):
         row = con.execute(
             f"select count(*), min(_source_row_number) from {relation} where {_ident(required)} is null"
         ).fetchone()

@@ -53,9 +53,7 @@ class IngestReport:
         return not self.refused
 
 
-def _land_unit(
-    unit: aws_cur.DeliveryUnit, raw_root: Path, archive_root: Path
-) -> list[LandedDelivery]:
+def _land_unit(unit: aws_cur.DeliveryUnit, raw_root: Path, archive_root: Path) -> list[LandedDelivery]:
     loaded_at = utc_now()
     hashes = {f.path: sha256_of(f.path) for f in unit.files}
     delivery_id = new_delivery_id(loaded_at, hashes.values())
@@ -89,7 +87,8 @@ def _land_unit(
                 }
             )
         con.execute(
-            "create temp view delivery as " + " union all by name ".join(f"select * from {r}" for r in relations)
+            "create temp view delivery as "
+            + " union all by name ".join(f"select * from {r}" for r in relations)
         )
         keys = con.execute(
             "select bill_payer_account_id, strftime(bill_billing_period_start_date, '%Y-%m'), "
@@ -159,7 +158,9 @@ def ingest_aws_cur(
     """Land every delivery found in `inputs`. A refused delivery is quarantined; the others still land."""
     raw_root = raw_root or paths.raw_root()
     archive_root = paths.archive_root() if raw_root == paths.raw_root() else raw_root.parent / "archive"
-    quarantine_root = paths.quarantine_root() if raw_root == paths.raw_root() else raw_root.parent / "quarantine"
+    quarantine_root = (
+        paths.quarantine_root() if raw_root == paths.raw_root() else raw_root.parent / "quarantine"
+    )
     raw_root.mkdir(parents=True, exist_ok=True)
     report = IngestReport()
     try:

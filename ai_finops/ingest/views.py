@@ -18,7 +18,11 @@ def _typed_empty_select(columns: dict[str, str]) -> str:
 
 def cur_view_sql(raw_root: Path) -> str:
     folder = raw_root / "aws" / "cur"
-    files = list(folder.glob("billing_account=*/billing_period=*/delivery=*/*.parquet")) if folder.exists() else []
+    files = (
+        list(folder.glob("billing_account=*/billing_period=*/delivery=*/*.parquet"))
+        if folder.exists()
+        else []
+    )
     all_columns = {**CUR_COLUMNS, **LINEAGE_COLUMNS}
     if not files:
         return _typed_empty_select(all_columns)

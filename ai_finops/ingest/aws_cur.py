@@ -23,7 +23,6 @@ from ai_finops.ingest.aws_cur_schema import (
     CUR_COLUMNS,
     DOUBLE,
     MAP_DOUBLE,
-    MAP_STR,
     REQUIRED_COLUMNS,
     STRING,
     TIMESTAMP,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import AWS_FIXTURES, World, failed_nodes
 
 from ai_finops.ingest.runner import ingest_aws_cur
-from conftest import AWS_FIXTURES, World, failed_nodes
 
 LANDED_SAMPLES = [
     "cur-legacy-csv/focusconv__sample-anonymous-aws-export-dataset.csv",

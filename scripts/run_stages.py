@@ -46,8 +46,9 @@ PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
         ("dbt parse", f"{BIN}/python scripts/check_dbt_parse.py", TEST_ENV),
         (
             "sqlfluff",
-            f"{BIN}/sqlfluff lint models macros tests/dbt analyses --disable-progress-bar",
-            TEST_ENV,
+            f"mkdir -p {ROOT}/target/sqlfluff && {BIN}/sqlfluff lint models tests/dbt --disable-progress-bar",
+            # The dbt templater opens the database: give it a scratch one.
+            {"AI_FINOPS_DUCKDB_PATH": str(ROOT / "target" / "sqlfluff" / "lint.duckdb")},
         ),
         (
             "generate test data",

@@ -213,6 +213,9 @@ _ARROW_TYPES = {
     "map<string,double>": pa.map_(pa.string(), pa.float64()),
 }
 _SCHEMA = pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind in CUR2_COLUMNS])
+# In memory, string columns are dictionary arrays; Parquet files carry plain strings (no Arrow schema is stored,
+# as in real CUR files, so readers see the types of _SCHEMA).
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 
 # Double columns holding money: blocks hand these over as integer nano-dollars.
 _MONEY_COLUMNS = frozenset(
@@ -530,7 +533,28 @@ def _rng(seed: int, *keys: object) -> np.random.Generator:
 
 
 def _cat(values: Sequence[str | None], codes: np.ndarray) -> pa.Array:
-    return pa.array(list(values), pa.string()).take(pa.array(np.asarray(codes, dtype=np.int32)))
+    """Strings by code, dictionary-encoded, so nothing is materialised per row until Parquet encodes it.
+
+    The dictionary is canonical (unique entries, first-seen order, nulls as masked index 0): Arrow's Parquet
+    writer gives different bytes for equal arrays whose dictionaries hold duplicates or undefined null slots.
+    """
+    distinct = list(dict.fromkeys(v for v in values if v is not None))
+    lookup = {value: i for i, value in enumerate(distinct)}
+    remap = np.array([lookup.get(v, 0) if v is not None else 0 for v in values], dtype=np.int32)
+    missing = np.array([v is None for v in values], dtype=bool)
+    codes = np.asarray(codes, dtype=np.int64)
+    indices = pa.array(remap[codes], pa.int32(), mask=missing[codes] if missing.any() else None)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(distinct or [""], pa.string()))
+
+
+def _const(value: str | None, n: int) -> pa.Array:
+    return _cat([value], np.zeros(n, dtype=np.int32))
+
+
+def _null_strings(n: int) -> pa.Array:
+    """All-null dictionary strings whose (masked) indices are zeros, never uninitialised memory: Arrow's own
+    null arrays leave index slots undefined, which leaks into Parquet bytes and breaks reproducibility."""
+    return _const(None, n)
 
 
 def _group_starts(sorted_keys: np.ndarray) -> np.ndarray:
@@ -1245,13 +1269,13 @@ class _PeriodGenerator:
             line_item_normalized_usage_amount=amount * factor[rows],
             line_item_unblended_cost=-covered_od[rows],
             line_item_blended_cost=-covered_od[rows],
-            line_item_line_item_description=pc.binary_join_element_wise(
-                _cat(negation_descriptions, accounts[rows]),
-                _cat(
-                    [self.products.items[c]["product_sku"] for c in range(len(self.products.items))],
-                    box[rows],
-                ),
-                "",
+            line_item_line_item_description=_cat(
+                [
+                    f"{prefix}{item['product_sku']}"
+                    for prefix in negation_descriptions
+                    for item in self.products.items
+                ],
+                accounts[rows] * len(self.products.items) + box[rows],
             ),
             pricing_public_on_demand_cost=-covered_od[rows],
             pricing_term="OnDemand",
@@ -2122,12 +2146,18 @@ class _PeriodGenerator:
 
     def assemble(self) -> pa.Table:
         tables = []
+        provided = {
+            name for block in self.blocks for name in block.columns if _SCHEMA.field(name).type == pa.string()
+        }
         for block in self.blocks:
             arrays, fields = [], []
             for name, value in block.columns.items():
                 field = _SCHEMA.field(name)
                 arrays.append(_to_array(name, field.type, value, block.n))
-                fields.append(field)
+                fields.append(field.with_type(arrays[-1].type))
+            for name in provided - block.columns.keys():  # string columns: no promote-filled nulls
+                arrays.append(_null_strings(block.n))
+                fields.append(pa.field(name, _DICTIONARY))
             tables.append(pa.Table.from_arrays(arrays, schema=pa.schema(fields)))
         table = pa.concat_tables(tables, promote_options="default")
         n = table.num_rows
@@ -2160,7 +2190,7 @@ class _PeriodGenerator:
         products = self.products.items
         special: dict[str, pa.Array] = {
             "bill_bill_type": _cat(list(_BILL_TYPES), bill_type),
-            "bill_billing_entity": pa.repeat(pa.scalar("AWS"), n),
+            "bill_billing_entity": _const("AWS", n),
             "bill_billing_period_start_date": pa.repeat(
                 pa.scalar(period.start_ms, _SCHEMA.field("bill_billing_period_start_date").type), n
             ),
@@ -2168,22 +2198,22 @@ class _PeriodGenerator:
                 pa.scalar(period.end_ms, _SCHEMA.field("bill_billing_period_end_date").type), n
             ),
             "bill_invoice_id": _cat(invoices, bill_type),
-            "bill_invoicing_entity": pa.repeat(pa.scalar(_LEGAL_ENTITY), n),
-            "bill_payer_account_id": pa.repeat(pa.scalar(PAYER_ACCOUNT_ID), n),
-            "bill_payer_account_name": pa.repeat(pa.scalar(_PAYER_NAME), n),
+            "bill_invoicing_entity": _const(_LEGAL_ENTITY, n),
+            "bill_payer_account_id": _const(PAYER_ACCOUNT_ID, n),
+            "bill_payer_account_name": _const(_PAYER_NAME, n),
             "cost_category": _maps(
                 [{"business_unit": _ACCOUNTS[k].business_unit} for k in _ACCOUNT_KEYS], account
             ),
-            "discount": _maps([{}], np.zeros(n, dtype=np.int64), value_type=pa.float64()),
+            "discount": _maps([{}], np.zeros(n, dtype=np.int32), value_type=pa.float64()),
             "identity_line_item_id": _line_item_ids(self.rng("line-item-ids"), n),
             "identity_time_interval": _cat(interval_text, interval_code),
-            "line_item_currency_code": pa.repeat(pa.scalar("USD"), n),
-            "line_item_legal_entity": pa.repeat(pa.scalar(_LEGAL_ENTITY), n),
+            "line_item_currency_code": _const("USD", n),
+            "line_item_legal_entity": _const(_LEGAL_ENTITY, n),
             "line_item_usage_account_id": _cat([_ACCOUNTS[k].account_id for k in _ACCOUNT_KEYS], account),
             "line_item_usage_account_name": _cat([_ACCOUNTS[k].name for k in _ACCOUNT_KEYS], account),
             "line_item_usage_start_date": pa.array(start, _SCHEMA.field("line_item_usage_start_date").type),
             "line_item_usage_end_date": pa.array(end, _SCHEMA.field("line_item_usage_end_date").type),
-            "pricing_currency": pa.repeat(pa.scalar("USD"), n),
+            "pricing_currency": _const("USD", n),
             "product": _maps([item["map"] for item in products], product),
             "resource_tags": _maps(self.tagsets.items, tags),
             "tags": _maps(self.tagsets.items, tags),
@@ -2199,12 +2229,17 @@ class _PeriodGenerator:
             else:
                 columns.append(pa.nulls(n, field.type))
         return pa.Table.from_arrays(
-            [c if isinstance(c, pa.ChunkedArray) else pa.chunked_array([c]) for c in columns], schema=_SCHEMA
+            [c if isinstance(c, pa.ChunkedArray) else pa.chunked_array([c]) for c in columns],
+            names=_SCHEMA.names,
         )
 
 
 def _to_array(name: str, arrow_type: pa.DataType, value: object, n: int) -> pa.Array:
-    if isinstance(value, pa.Array | pa.ChunkedArray):
+    if arrow_type == pa.string():
+        if isinstance(value, pa.Array):
+            return value if value.type == _DICTIONARY else value.dictionary_encode()
+        return _null_strings(n) if value is None else _const(str(value), n)
+    if isinstance(value, pa.Array):
         return value.cast(arrow_type) if value.type != arrow_type else value
     if value is None:
         return pa.nulls(n, arrow_type)
@@ -2221,9 +2256,29 @@ def _to_array(name: str, arrow_type: pa.DataType, value: object, n: int) -> pa.A
 
 
 def _maps(items: Sequence[dict], codes: np.ndarray, value_type: pa.DataType | None = None) -> pa.Array:
-    map_type = pa.map_(pa.string(), value_type or pa.string())
-    distinct = pa.array([sorted(item.items()) for item in items], map_type)
-    return distinct.take(pa.array(np.asarray(codes, dtype=np.int32)))
+    """A map column with one of ``items`` per row; keys and values stay dictionary-encoded."""
+    pairs = [sorted(item.items()) for item in items]
+    lengths = np.array([len(p) for p in pairs], dtype=np.int64)
+    firsts = np.r_[0, np.cumsum(lengths)[:-1]]
+    codes = np.asarray(codes, dtype=np.int64)
+    offsets = np.r_[0, np.cumsum(lengths[codes])]
+    position = np.repeat(firsts[codes] - offsets[:-1], lengths[codes]) + np.arange(offsets[-1])
+
+    def encoded(flat: list) -> tuple[list, np.ndarray]:
+        distinct = list(dict.fromkeys(flat))  # unique dictionary entries, in first-seen order
+        lookup = {value: i for i, value in enumerate(distinct)}
+        return distinct, np.array([lookup[v] for v in flat], dtype=np.int32)[position]
+
+    key_dictionary, key_codes = encoded([k for p in pairs for k, _ in p])
+    value_dictionary, value_codes = encoded([v for p in pairs for _, v in p])
+    keys = pa.DictionaryArray.from_arrays(pa.array(key_codes), pa.array(key_dictionary, pa.string()))
+    if value_type is not None and value_type != pa.string():
+        values = pa.array(value_dictionary, value_type).take(pa.array(value_codes))
+    else:
+        values = pa.DictionaryArray.from_arrays(
+            pa.array(value_codes), pa.array(value_dictionary, pa.string())
+        )
+    return pa.MapArray.from_arrays(pa.array(offsets.astype(np.int32)), keys, values)
 
 
 def _line_item_ids(rng: np.random.Generator, n: int) -> pa.Array:
@@ -2239,6 +2294,15 @@ def _line_item_ids(rng: np.random.Generator, n: int) -> pa.Array:
 # ------------------------------------------------------------------------------------------------------------
 
 
+def _text(table: pa.Table, name: str) -> pa.Array:
+    """A string column as plain, non-null strings ('' for null)."""
+    return pc.fill_null(table[name].cast(pa.string()), "").combine_chunks()
+
+
+def _is(table: pa.Table, name: str, value: str) -> np.ndarray:
+    return pc.equal(_text(table, name), value).to_numpy(zero_copy_only=False)
+
+
 def _nanos_column(table: pa.Table, name: str) -> np.ndarray:
     values = pc.fill_null(table[name], 0.0).to_numpy()
     nanos = np.rint(values * NANOS).astype(np.int64)
@@ -2249,9 +2313,7 @@ def _nanos_column(table: pa.Table, name: str) -> np.ndarray:
 
 def _effective_nanos(table: pa.Table) -> np.ndarray:
     """The CID amortised-cost CASE expression (shared notes provider_exports.md section 1.5), row by row."""
-    kind = pc.fill_null(table["line_item_line_item_type"], "").combine_chunks()
-    product_code = pc.fill_null(table["line_item_product_code"], "").combine_chunks()
-    reservation_arn = pc.fill_null(table["reservation_reservation_a_r_n"], "").combine_chunks()
+    kind = _text(table, "line_item_line_item_type")
 
     def of(value: str) -> np.ndarray:
         return pc.equal(kind, value).to_numpy(zero_copy_only=False)
@@ -2276,20 +2338,20 @@ def _effective_nanos(table: pa.Table) -> np.ndarray:
         + _nanos_column(table, "reservation_unused_recurring_fee"),
         effective,
     )
-    ri_upfront = of("Fee") & pc.not_equal(reservation_arn, "").to_numpy(zero_copy_only=False)
-    sp_refund = of("Refund") & pc.equal(product_code, "ComputeSavingsPlans").to_numpy(zero_copy_only=False)
+    ri_upfront = of("Fee") & ~_is(table, "reservation_reservation_a_r_n", "")
+    sp_refund = of("Refund") & _is(table, "line_item_product_code", "ComputeSavingsPlans")
     return np.where(ri_upfront | sp_refund, 0, effective)
 
 
-def _sum_by(keys: pa.ChunkedArray, values: np.ndarray, mask: np.ndarray) -> dict[str, int]:
-    encoded = pc.dictionary_encode(pc.filter(keys, pa.array(mask))).combine_chunks()
+def _sum_by(keys: pa.Array, values: np.ndarray, mask: np.ndarray) -> dict[str, int]:
+    encoded = pc.dictionary_encode(pc.filter(keys, pa.array(mask)))
     sums = np.zeros(len(encoded.dictionary), dtype=np.int64)
     np.add.at(sums, encoded.indices.to_numpy(zero_copy_only=False), values[mask])
     return {str(k): int(v) for k, v in zip(encoded.dictionary.to_pylist(), sums, strict=True)}
 
 
 def _period_truth(table: pa.Table, label: str) -> tuple[dict, dict]:
-    kind = pc.fill_null(table["line_item_line_item_type"], "").combine_chunks()
+    kind = _text(table, "line_item_line_item_type")
     billed = _nanos_column(table, "line_item_unblended_cost")
     effective = _effective_nanos(table)
     total = {
@@ -2305,8 +2367,8 @@ def _period_truth(table: pa.Table, label: str) -> tuple[dict, dict]:
     def is_kind(value: str) -> np.ndarray:
         return pc.equal(kind, value).to_numpy(zero_copy_only=False)
 
-    ri_arn = table["reservation_reservation_a_r_n"]
-    sp_arn = table["savings_plan_savings_plan_a_r_n"]
+    ri_arn = _text(table, "reservation_reservation_a_r_n")
+    sp_arn = _text(table, "savings_plan_savings_plan_a_r_n")
     commitments = []
     used = _sum_by(ri_arn, _nanos_column(table, "reservation_effective_cost"), is_kind("DiscountedUsage"))
     fees = is_kind("RIFee")
@@ -2347,7 +2409,7 @@ def _period_truth(table: pa.Table, label: str) -> tuple[dict, dict]:
     for _, arn, used_cost, unused_cost, recurring_fee, amortized_fee in commitments:
         if used_cost + unused_cost != recurring_fee + amortized_fee:
             raise AssertionError(f"commitment {arn} does not conserve cost in {label}")
-    split_rows = int(pc.sum(pc.equal(table["line_item_operation"], "EKSPod-EC2")).as_py() or 0)
+    split_rows = int(_is(table, "line_item_operation", "EKSPod-EC2").sum())
     detail = {
         "bill_payer_account_id": PAYER_ACCOUNT_ID,
         "billing_period": label,
@@ -2376,8 +2438,8 @@ def _earlier_delivery(final: pa.Table, seed: int, label: str) -> pa.Table:
     n = final.num_rows
     cost = _nanos_column(final, "line_item_unblended_cost")
     candidate = (
-        pc.equal(final["line_item_line_item_type"], "Usage").to_numpy(zero_copy_only=False)
-        & pc.equal(final["line_item_product_code"], "AmazonS3").to_numpy(zero_copy_only=False)
+        _is(final, "line_item_line_item_type", "Usage")
+        & _is(final, "line_item_product_code", "AmazonS3")
         & (cost > 10_000)
     )
     pool = np.flatnonzero(candidate)
@@ -2409,7 +2471,7 @@ def _earlier_delivery(final: pa.Table, seed: int, label: str) -> pa.Table:
     pieces = [table.slice(a + 1, b - a - 1) for a, b in itertools.pairwise(edges)]
     table = pa.concat_tables([*pieces, duplicate])
     index = table.schema.get_field_index("bill_invoice_id")
-    return table.set_column(index, table.schema.field(index), pa.nulls(table.num_rows, pa.string()))
+    return table.set_column(index, table.schema.field(index), _null_strings(table.num_rows))
 
 
 def _write_delivery(
@@ -2437,6 +2499,7 @@ def _write_delivery(
             use_dictionary=True,
             write_statistics=True,
             row_group_size=_ROW_GROUP_SIZE,
+            store_schema=False,
         )
         written.append(path.relative_to(out_dir).as_posix())
     manifest = {

@@ -12,33 +12,19 @@ priced as (
 
 ),
 
-negations as (
+-- Covered hours and negations ranked within their matching key, so identical lines pair one-to-one.
+ranked as (
 
     select
         priced.*,
         row_number() over (
             partition by
-                billing_account_id, billing_period, sub_account_id, savings_plan_arn, resource_id,
-                usage_type, operation, charge_period_start
+                line_item_type, billing_account_id, billing_period, sub_account_id, savings_plan_arn,
+                resource_id, usage_type, operation, charge_period_start
             order by source_line_id
         ) as match_rank
     from priced
-    where line_item_type = 'SavingsPlanNegation'
-
-),
-
-covered as (
-
-    select
-        priced.*,
-        row_number() over (
-            partition by
-                billing_account_id, billing_period, sub_account_id, savings_plan_arn, resource_id,
-                usage_type, operation, charge_period_start
-            order by source_line_id
-        ) as match_rank
-    from priced
-    where line_item_type = 'SavingsPlanCoveredUsage'
+    where line_item_type in ('SavingsPlanCoveredUsage', 'SavingsPlanNegation')
 
 ),
 
@@ -48,10 +34,12 @@ matches as (
         covered.source_line_id as covered_line_id,
         negations.source_line_id as negation_line_id,
         negations.raw_billed_cost as negation_billed_cost
-    from covered
-    inner join negations
+    from ranked as covered
+    inner join ranked as negations
         on
-            covered.billing_account_id = negations.billing_account_id
+            covered.line_item_type = 'SavingsPlanCoveredUsage'
+            and negations.line_item_type = 'SavingsPlanNegation'
+            and covered.billing_account_id = negations.billing_account_id
             and covered.billing_period = negations.billing_period
             and covered.sub_account_id = negations.sub_account_id
             and covered.savings_plan_arn = negations.savings_plan_arn

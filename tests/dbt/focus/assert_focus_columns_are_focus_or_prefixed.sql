@@ -16,7 +16,9 @@ published_columns as (
         select '{{ name }}' as column_name, {{ loop.index }} as position
         {% if not loop.last %}union all{% endif %}
     {% else -%}
-        select cast(null as {{ dbt.type_string() }}) as column_name, 0 as position
+        select
+            cast(null as {{ dbt.type_string() }}) as column_name,
+            0 as position
     {%- endfor %}
 
 ),
@@ -34,7 +36,8 @@ missing_focus_columns as (
         'FOCUS 1.2 column missing' as problem
     from focus_columns
     where focus_columns.column_id not in (
-        select published_columns.column_name from published_columns where published_columns.column_name is not null
+        select published_columns.column_name from published_columns
+        where published_columns.column_name is not null
     )
 
 ),

@@ -1,7 +1,10 @@
-{#- Σ BilledCost of the FOCUS dataset per payer x billing period x currency equals what the raw CUR bills:
-    every landed line counted, Tax, Credit, Refund, Fee and savings-plan negations included. The billed
-    measure is the unblended cost, or the net unblended cost in periods without separate discount lines.
-    Reads the landed source directly, so staging and intermediate logic are both under test. -#}
+{#- Per payer x billing period x currency, the FOCUS dataset reconciles to the bill (|Δ| ≤ tolerance):
+    - Σ BilledCost = what the raw CUR bills: every landed line counted, Tax, Credit, Refund, Fee and
+      savings-plan negations included; the unblended cost, or the net unblended cost in periods without
+      separate discount lines. Read from the landed source, so staging and intermediate logic are under test.
+    - Σ EffectiveCost = Σ of the amortised expression (provider_exports.md §1.5) over every priced line:
+      netting negations, zeroing fee rows and adding Unused rows move cost between rows, never create or
+      lose it. (Split rows are not priced; assert_aws_split_rows_bill_nothing checks they bill 0.) -#}
 
 with
 
@@ -51,13 +54,26 @@ raw_bill as (
 
 ),
 
+amortised_bill as (
+
+    select
+        billing_account_id,
+        billing_period,
+        billing_currency,
+        sum(raw_amortised_cost) as amortised_cost
+    from {{ ref('int_aws__cur_line_items_priced') }}
+    group by billing_account_id, billing_period, billing_currency
+
+),
+
 focus_bill as (
 
     select
         BillingAccountId as billing_account_id,
         x_billing_period as billing_period,
         BillingCurrency as billing_currency,
-        sum(BilledCost) as focus_billed_cost
+        sum(BilledCost) as focus_billed_cost,
+        sum(EffectiveCost) as focus_effective_cost
     from {{ ref('focus_cost_and_usage') }}
     where x_source_provider = 'aws'
     group by BillingAccountId, x_billing_period, BillingCurrency
@@ -71,13 +87,20 @@ compared as (
         coalesce(raw_bill.billing_period, focus_bill.billing_period) as billing_period,
         coalesce(raw_bill.billing_currency, focus_bill.billing_currency) as billing_currency,
         raw_bill.raw_billed_cost,
-        focus_bill.focus_billed_cost
+        focus_bill.focus_billed_cost,
+        coalesce(amortised_bill.amortised_cost, 0) as amortised_cost,
+        focus_bill.focus_effective_cost
     from raw_bill
     full outer join focus_bill
         on
             raw_bill.billing_account_id = focus_bill.billing_account_id
             and raw_bill.billing_period = focus_bill.billing_period
             and raw_bill.billing_currency = focus_bill.billing_currency
+    left join amortised_bill
+        on
+            coalesce(raw_bill.billing_account_id, focus_bill.billing_account_id) = amortised_bill.billing_account_id
+            and coalesce(raw_bill.billing_period, focus_bill.billing_period) = amortised_bill.billing_period
+            and coalesce(raw_bill.billing_currency, focus_bill.billing_currency) = amortised_bill.billing_currency
 
 )
 
@@ -87,3 +110,4 @@ where
     raw_billed_cost is null
     or focus_billed_cost is null
     or abs(raw_billed_cost - focus_billed_cost) > {{ var('reconciliation_tolerance') }}
+    or abs(amortised_cost - focus_effective_cost) > {{ var('reconciliation_tolerance') }}

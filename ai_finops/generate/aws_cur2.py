@@ -592,6 +592,10 @@ def _size_factor(instance_type: str) -> int:
     return _NORMALIZATION[instance_type.split(".", 1)[1]]
 
 
+def _eks_node_tags(fleet: _Fleet) -> dict:
+    return {"aws_eks_cluster_name": _EKS_CLUSTER, "user_nodegroup": "gpu-g5-12xlarge"} if fleet.eks else {}
+
+
 # ------------------------------------------------------------------------------------------------------------
 # The plan: periods, fleet sizes and commitments shared by every period.
 # ------------------------------------------------------------------------------------------------------------
@@ -1000,7 +1004,6 @@ class _PeriodGenerator:
         type_names = list(_INSTANCE_TYPES)
         fleet_rows, unit_rows, hour_rows = [], [], []
         instance_ids: list[str] = []
-        unit_offset: list[int] = []
         block_start = 0
         block_hours = 0
         for index, (fleet, units, frac) in enumerate(plan.ec2):
@@ -1017,7 +1020,6 @@ class _PeriodGenerator:
             fleet_rows.append(np.full(len(unit_index), index, dtype=np.int64))
             unit_rows.append(unit_index + len(instance_ids))
             hour_rows.append(hour_index)
-            unit_offset.append(len(instance_ids))
             for unit in range(units):
                 key = (fleet.key, unit) if fleet.stable_ids else (fleet.key, unit, period.label)
                 instance_ids.append("i-0" + _hex(self.seed, "instance", *key, length=16))
@@ -1091,115 +1093,110 @@ class _PeriodGenerator:
         az = _cat([f.az for f in fleets], fleet_of)
         resource = _cat(instance_ids, unit_of)
         tags = np.array(
-            [
-                self.fleet_tags(f.team, f.model, f.workload, f.environment, **self.eks_node_tags(f))
-                for f in fleets
-            ]
+            [self.fleet_tags(f.team, f.model, f.workload, f.environment, **_eks_node_tags(f)) for f in fleets]
         )[fleet_of]
         factor = np.array([float(_size_factor(t)) for t in type_names])[type_of]
         box_of_fleet = [
             self.ec2_product(_INSTANCE_TYPES[f.instance_type], f.region, "BoxUsage") for f in fleets
         ]
         box = np.array(box_of_fleet)[fleet_of]
-        rate_code_od = [
+        rate_codes = [
             f"{self.products.items[c]['product_sku']}.{_OFFER_ON_DEMAND}.{_RATE_HOURLY}" for c in box_of_fleet
         ]
-        odcr_arn = plan.odcr_arn
         block_arn = f"arn:aws:ec2:us-east-1:{_ACCOUNTS['train'].account_id}:capacity-reservation/cr-0" + _hex(
             self.seed, "capacity-block", period.label, length=16
         )
         cr_code = np.where(purchase == 2, 2, np.where(is_odcr, 1, 0))
-        cr_arn = [None, odcr_arn, block_arn]
-        cr_type = [None, _CR_TYPE_ODCR, _CR_TYPE_BLOCK]
-        descriptions_od = [
-            f"${_usd(_nanos(t.on_demand))} per On Demand Linux {t.name} Instance Hour"
-            for t in _INSTANCE_TYPES.values()
+        types = list(_INSTANCE_TYPES.values())
+        od_rates = [_rate_string(_nanos(t.on_demand)) for t in types]
+        od_descriptions = [
+            f"${_usd(_nanos(t.on_demand))} per On Demand Linux {t.name} Instance Hour" for t in types
         ]
 
-        def common(rows: np.ndarray, with_capacity: bool = True) -> dict:
-            columns = {
-                "line_item_availability_zone": az.take(pa.array(rows)),
-                "line_item_resource_id": resource.take(pa.array(rows)),
-                "line_item_product_code": "AmazonEC2",
-                "line_item_operation": "RunInstances",
-                "line_item_normalization_factor": factor[rows],
-                "pricing_unit": "Hrs",
-                "pricing_public_on_demand_rate": _cat(
-                    [_rate_string(_nanos(t.on_demand)) for t in _INSTANCE_TYPES.values()], type_of[rows]
-                ),
-            }
-            if with_capacity:
+        def lines(
+            rows: np.ndarray,
+            kind: str,
+            cost: np.ndarray | int,
+            *,
+            amount: np.ndarray | None = None,
+            rate: pa.Array | str | None = None,
+            products: np.ndarray | None = None,
+            capacity: bool = True,
+            **columns: object,
+        ) -> None:
+            """Add instance-hour lines for ``rows``, with the columns every EC2 line type shares."""
+            amount = np.ones(len(rows)) if amount is None else amount
+            products = box[rows] if products is None else products
+            if capacity:
                 codes = cr_code[rows]
-                columns["capacity_reservation_capacity_reservation_arn"] = _cat(cr_arn, codes)
-                columns["capacity_reservation_capacity_reservation_type"] = _cat(cr_type, codes)
+                columns["capacity_reservation_capacity_reservation_arn"] = _cat(
+                    [None, plan.odcr_arn, block_arn], codes
+                )
+                columns["capacity_reservation_capacity_reservation_type"] = _cat(
+                    [None, _CR_TYPE_ODCR, _CR_TYPE_BLOCK], codes
+                )
                 columns["capacity_reservation_capacity_reservation_status"] = _cat(
                     [None, "Used", "Used"], codes
                 )
-            return columns
+            columns.setdefault("line_item_operation", "RunInstances")
+            self.add(
+                len(rows),
+                account=accounts[rows],
+                product=products,
+                tags=tags[rows],
+                start=start[rows],
+                end=start[rows] + HOUR_MS,
+                line_item_line_item_type=kind,
+                line_item_product_code="AmazonEC2",
+                line_item_usage_type=self.usage_types(products),
+                line_item_availability_zone=az.take(pa.array(rows)),
+                line_item_resource_id=resource.take(pa.array(rows)),
+                line_item_usage_amount=amount,
+                line_item_normalization_factor=factor[rows],
+                line_item_normalized_usage_amount=amount * factor[rows],
+                line_item_unblended_rate=rate,
+                line_item_unblended_cost=cost,
+                line_item_blended_rate=rate,
+                line_item_blended_cost=cost,
+                pricing_unit="Hrs",
+                pricing_public_on_demand_rate=_cat(od_rates, type_of[rows]),
+                **columns,
+            )
 
         # On-demand usage, including the uncovered remainder of partially covered hours.
         plain = np.flatnonzero((purchase == 0) & (ri_of < 0) & (sp_covered == 0))
         remainder = np.flatnonzero(partial)
         rows = np.concatenate([plain, remainder])
-        amount = np.concatenate([np.ones(len(plain)), 1.0 - fraction[remainder]])
         cost = np.concatenate([on_demand[plain], on_demand[remainder] - covered_od[remainder]])
-        type_codes = type_of[rows]
-        self.add(
-            len(rows),
-            account=accounts[rows],
-            product=box[rows],
-            tags=tags[rows],
-            start=start[rows],
-            end=start[rows] + HOUR_MS,
-            line_item_line_item_type="Usage",
-            line_item_usage_type=self.usage_types(box[rows]),
-            line_item_usage_amount=amount,
-            line_item_normalized_usage_amount=amount * factor[rows],
-            line_item_unblended_rate=_cat(
-                [_rate_string(_nanos(t.on_demand)) for t in _INSTANCE_TYPES.values()], type_codes
-            ),
-            line_item_unblended_cost=cost,
-            line_item_blended_rate=_cat(
-                [_rate_string(_nanos(t.on_demand)) for t in _INSTANCE_TYPES.values()], type_codes
-            ),
-            line_item_blended_cost=cost,
-            line_item_line_item_description=_cat(descriptions_od, type_codes),
+        lines(
+            rows,
+            "Usage",
+            cost,
+            amount=np.concatenate([np.ones(len(plain)), 1.0 - fraction[remainder]]),
+            rate=_cat(od_rates, type_of[rows]),
+            line_item_line_item_description=_cat(od_descriptions, type_of[rows]),
             pricing_public_on_demand_cost=cost,
             pricing_term="OnDemand",
-            pricing_rate_code=_cat(rate_code_od, fleet_of[rows]),
-            pricing_rate_id=_cat([_digits(0, "rate-id", c, length=9) for c in rate_code_od], fleet_of[rows]),
-            **common(rows),
+            pricing_rate_code=_cat(rate_codes, fleet_of[rows]),
+            pricing_rate_id=_cat([_digits(0, "rate-id", c, length=9) for c in rate_codes], fleet_of[rows]),
         )
 
-        # Reserved-instance-covered usage.
+        # Reserved-instance-covered usage: zero-rated, the RI cost is in reservation_effective_cost.
         for ri_index, ri in enumerate(plan.reserved_instances):
             rows = np.flatnonzero(ri_of == ri_index)
-            instance = _INSTANCE_TYPES[ri.instance_type]
-            self.add(
-                len(rows),
-                account=accounts[rows],
-                product=box[rows],
-                tags=tags[rows],
-                start=start[rows],
-                end=start[rows] + HOUR_MS,
-                line_item_line_item_type="DiscountedUsage",
-                line_item_usage_type=self.usage_types(box[rows]),
-                line_item_usage_amount=np.ones(len(rows)),
-                line_item_normalized_usage_amount=factor[rows],
-                line_item_unblended_rate="0.0000000000",
-                line_item_unblended_cost=0,
-                line_item_blended_rate="0.0000000000",
-                line_item_blended_cost=0,
-                line_item_line_item_description=(
-                    f"Linux/UNIX (Amazon VPC), {instance.name} reserved instance applied"
-                ),
+            lines(
+                rows,
+                "DiscountedUsage",
+                0,
+                rate="0.0000000000",
+                line_item_line_item_description=f"Linux/UNIX (Amazon VPC), {ri.instance_type} reserved instance applied",
                 pricing_public_on_demand_cost=on_demand[rows],
                 pricing_term="Reserved",
                 pricing_purchase_option="Partial Upfront",
                 pricing_offering_class="standard",
                 pricing_lease_contract_length="1yr",
                 pricing_rate_code=_cat(
-                    [c.replace(_OFFER_ON_DEMAND, _OFFER_RI_1YR_STANDARD_PARTIAL) for c in rate_code_od],
+                    [c.replace(_OFFER_ON_DEMAND, _OFFER_RI_1YR_STANDARD_PARTIAL) for c in rate_codes],
                     fleet_of[rows],
                 ),
                 reservation_reservation_a_r_n=ri.arn,
@@ -1210,10 +1207,9 @@ class _PeriodGenerator:
                 reservation_end_time=_iso(ri.end_ms, millis=True),
                 reservation_subscription_id=ri.subscription_id,
                 reservation_modification_status="Original",
-                **common(rows),
             )
 
-        # Savings-Plan-covered usage and the matching negation lines.
+        # Savings-Plan-covered usage at the on-demand rate, and the negation line that cancels it.
         rows = np.flatnonzero(sp_covered > 0)
         amount = np.where(full[rows], 1.0, fraction[rows])
         sp_columns = {
@@ -1224,122 +1220,76 @@ class _PeriodGenerator:
             "savings_plan_start_time": _iso(sp.start_ms, millis=True),
             "savings_plan_end_time": _iso(sp.end_ms, millis=True),
         }
-        type_codes = type_of[rows]
-        od_rates = [_rate_string(_nanos(t.on_demand)) for t in _INSTANCE_TYPES.values()]
-        self.add(
-            len(rows),
-            account=accounts[rows],
-            product=box[rows],
-            tags=tags[rows],
-            start=start[rows],
-            end=start[rows] + HOUR_MS,
-            line_item_line_item_type="SavingsPlanCoveredUsage",
-            line_item_usage_type=self.usage_types(box[rows]),
-            line_item_usage_amount=amount,
-            line_item_normalized_usage_amount=amount * factor[rows],
-            line_item_unblended_rate=_cat(od_rates, type_codes),
-            line_item_unblended_cost=covered_od[rows],
-            line_item_blended_rate=_cat(od_rates, type_codes),
-            line_item_blended_cost=covered_od[rows],
-            line_item_line_item_description=_cat(descriptions_od, type_codes),
+        lines(
+            rows,
+            "SavingsPlanCoveredUsage",
+            covered_od[rows],
+            amount=amount,
+            rate=_cat(od_rates, type_of[rows]),
+            line_item_line_item_description=_cat(od_descriptions, type_of[rows]),
             pricing_public_on_demand_cost=covered_od[rows],
             pricing_term="OnDemand",
-            pricing_rate_code=_cat(rate_code_od, fleet_of[rows]),
+            pricing_rate_code=_cat(rate_codes, fleet_of[rows]),
             savings_plan_savings_plan_rate=_cat(
-                [_rate_string(_nanos(t.savings_plan)) for t in _INSTANCE_TYPES.values()], type_codes
+                [_rate_string(_nanos(t.savings_plan)) for t in types], type_of[rows]
             ),
             savings_plan_savings_plan_effective_cost=sp_covered[rows],
             **sp_columns,
-            **common(rows),
         )
-        negation_descriptions = [
-            f"SavingsPlanNegation used by AccountId : {_ACCOUNTS[key].account_id} and UsageSku : "
-            for key in _ACCOUNT_KEYS
-        ]
-        self.add(
-            len(rows),
-            account=accounts[rows],
-            product=box[rows],
-            tags=tags[rows],
-            start=start[rows],
-            end=start[rows] + HOUR_MS,
-            line_item_line_item_type="SavingsPlanNegation",
-            line_item_usage_type=self.usage_types(box[rows]),
-            line_item_usage_amount=amount,
-            line_item_normalized_usage_amount=amount * factor[rows],
-            line_item_unblended_cost=-covered_od[rows],
-            line_item_blended_cost=-covered_od[rows],
+        skus = [item["product_sku"] for item in self.products.items]
+        lines(
+            rows,
+            "SavingsPlanNegation",
+            -covered_od[rows],
+            amount=amount,
+            capacity=False,
             line_item_line_item_description=_cat(
                 [
-                    f"{prefix}{item['product_sku']}"
-                    for prefix in negation_descriptions
-                    for item in self.products.items
+                    f"SavingsPlanNegation used by AccountId : {_ACCOUNTS[key].account_id} and UsageSku : {sku}"
+                    for key in _ACCOUNT_KEYS
+                    for sku in skus
                 ],
-                accounts[rows] * len(self.products.items) + box[rows],
+                accounts[rows] * len(skus) + box[rows],
             ),
-            pricing_public_on_demand_cost=-covered_od[rows],
+            pricing_public_on_demand_cost=-covered_od[rows],  # assumption: negated like the unblended cost
             pricing_term="OnDemand",
             **sp_columns,
-            **common(rows, with_capacity=False),
         )
 
-        # Spot usage.
+        # Spot usage: a Usage line at the spot price.
         rows = np.flatnonzero(purchase == 1)
-        spot = np.array([_nanos(_INSTANCE_TYPES[t].spot) for t in type_names])[type_of[rows]]
-        spot_product = np.array(
-            [self.ec2_product(_INSTANCE_TYPES[f.instance_type], f.region, "SpotUsage") for f in fleets]
-        )[fleet_of[rows]]
-        spot_rates = [_rate_string(_nanos(t.spot)) for t in _INSTANCE_TYPES.values()]
-        spot_columns = common(rows)
-        spot_columns["line_item_operation"] = "RunInstances:SV001"
-        self.add(
-            len(rows),
-            account=accounts[rows],
-            product=spot_product,
-            tags=tags[rows],
-            start=start[rows],
-            end=start[rows] + HOUR_MS,
-            line_item_line_item_type="Usage",
-            line_item_usage_type=self.usage_types(spot_product),
-            line_item_usage_amount=np.ones(len(rows)),
-            line_item_normalized_usage_amount=factor[rows],
-            line_item_unblended_rate=_cat(spot_rates, type_of[rows]),
-            line_item_unblended_cost=spot,
-            line_item_blended_rate=_cat(spot_rates, type_of[rows]),
-            line_item_blended_cost=spot,
+        spot = np.array([_nanos(t.spot) for t in types])[type_of[rows]]
+        lines(
+            rows,
+            "Usage",
+            spot,
+            rate=_cat([_rate_string(_nanos(t.spot)) for t in types], type_of[rows]),
+            products=np.array(
+                [self.ec2_product(_INSTANCE_TYPES[f.instance_type], f.region, "SpotUsage") for f in fleets]
+            )[fleet_of[rows]],
+            line_item_operation="RunInstances:SV001",
             line_item_line_item_description=_cat(
                 [
-                    f"{t.name} Linux/UNIX Spot Instance-hour in {_REGIONS['us-east-1'][0]} in VPC Zone #1"
-                    for t in _INSTANCE_TYPES.values()
+                    f"{t.name} Linux/UNIX Spot Instance-hour in US East (N. Virginia) in VPC Zone #1"
+                    for t in types
                 ],
                 type_of[rows],
             ),
             pricing_public_on_demand_cost=on_demand[rows],
             pricing_term="Spot",
-            **spot_columns,
         )
 
-        # Instances running inside the Capacity Block: prepaid, so zero-rated usage lines.
+        # Instances running inside the Capacity Block: prepaid, so zero-rated usage lines (assumption: they
+        # keep the BoxUsage usage type; the block itself is billed as a CapacityBlockFee line).
         rows = np.flatnonzero(purchase == 2)
-        self.add(
-            len(rows),
-            account=accounts[rows],
-            product=box[rows],
-            tags=tags[rows],
-            start=start[rows],
-            end=start[rows] + HOUR_MS,
-            line_item_line_item_type="Usage",
-            line_item_usage_type=self.usage_types(box[rows]),
-            line_item_usage_amount=np.ones(len(rows)),
-            line_item_normalized_usage_amount=factor[rows],
-            line_item_unblended_rate="0.0000000000",
-            line_item_unblended_cost=0,
-            line_item_blended_rate="0.0000000000",
-            line_item_blended_cost=0,
+        lines(
+            rows,
+            "Usage",
+            0,
+            rate="0.0000000000",
             line_item_line_item_description="$0.00 per Linux p5.48xlarge Capacity Block Instance Hour",
             pricing_public_on_demand_cost=on_demand[rows],
             pricing_term="OnDemand",
-            **common(rows),
         )
         if len(rows):
             self.capacity_block_fee(block_arn, block_start, block_hours, len(rows))
@@ -1348,11 +1298,6 @@ class _PeriodGenerator:
 
     def usage_types(self, products: np.ndarray) -> pa.Array:
         return _cat([item["product_usagetype"] for item in self.products.items], products)
-
-    def eks_node_tags(self, fleet: _Fleet) -> dict:
-        if not fleet.eks:
-            return {}
-        return {"aws_eks_cluster_name": _EKS_CLUSTER, "user_nodegroup": "gpu-g5-12xlarge"}
 
     def capacity_block_fee(self, arn: str, block_start: int, block_hours: int, instance_hours: int) -> None:
         instance = _INSTANCE_TYPES["p5.48xlarge"]

@@ -72,8 +72,10 @@ def normalise_column_name(raw: str) -> tuple[str, str | None]:
         name = f"{prefix}_{snake(rest)}"
     else:
         name = snake(raw) if raw != raw.lower() or not re.fullmatch(r"[a-z0-9_]+", raw) else raw
-    # `SavingsPlanArn` (seen in the wild) and `ReservationARN` both mean the CUR 2.0 `_a_r_n` column.
-    name = re.sub(r"_arn$", "_a_r_n", name)
+    # `SavingsPlanArn` (seen in the wild) and `ReservationARN` both mean the CUR 2.0 `_a_r_n` column;
+    # CUR 2.0's newer columns spell it `_arn` (capacity_reservation_capacity_reservation_arn).
+    if name not in CUR_COLUMNS and name.endswith("_arn") and f"{name[:-4]}_a_r_n" in CUR_COLUMNS:
+        name = f"{name[:-4]}_a_r_n"
     return name, None
 
 

@@ -23,6 +23,12 @@ service_categories as (
 
 ),
 
+pricing_units as (
+
+    select * from {{ ref('aws_pricing_units') }}
+
+),
+
 all_rows as (
 
     select
@@ -119,6 +125,7 @@ focus_rows as (
         end as commitment_discount_id,
         cast(null as {{ dbt.type_string() }}) as commitment_discount_name,
         case
+            when classified.charge_class = 'Correction' then null
             when classified.commitment_kind = 'Savings Plan'
                 then coalesce(
                     case
@@ -148,9 +155,10 @@ focus_rows as (
             when classified.commitment_kind = 'Savings Plan' then 'Savings Plan'
             when classified.commitment_kind = 'Reserved Instance' then 'Reserved Instance'
         end as commitment_discount_type,
-        case classified.commitment_kind
-            when 'Savings Plan' then 'USD'
-            when 'Reserved Instance' then 'Hours'
+        case
+            when classified.charge_class is not null then null
+            when classified.commitment_kind = 'Savings Plan' then 'USD'
+            when classified.commitment_kind = 'Reserved Instance' then 'Hours'
         end as commitment_discount_unit,
         case
             when
@@ -231,12 +239,13 @@ focus_rows as (
             else classified.resource_id
         end as resource_id,
         cast(null as {{ dbt.type_string() }}) as resource_name,
-        cast(null as {{ dbt.type_string() }}) as resource_type,
         coalesce(service_categories.service_category, 'Other') as service_category,
         coalesce(service_categories.service_name, classified.product_code) as service_name,
         coalesce(service_categories.service_subcategory, 'Other (Other)') as service_subcategory,
         case when classified.charge_category <> 'Tax' then classified.sku_id end as sku_id,
-        case when classified.charge_category <> 'Tax' then classified.usage_type end as sku_meter,
+        case
+            when classified.charge_category <> 'Tax' then coalesce(classified.usage_type, classified.line_item_type)
+        end as sku_meter,
         cast(null as {{ dbt.type_string() }}) as sku_price_details,
         case when classified.charge_category <> 'Tax' then classified.sku_price_id end as sku_price_id,
         classified.sub_account_id,
@@ -247,6 +256,7 @@ focus_rows as (
         -- what the amounts were derived from
         classified.pricing_unit as raw_pricing_unit,
         classified.public_on_demand_cost,
+        classified.product_family,
         classified.public_price_in_billing_currency,
         classified.is_discount_line,
         classified.is_unused_commitment,
@@ -301,12 +311,17 @@ costed as (
                 then
                     case
                         when focus_rows.is_unused_commitment then focus_rows.commitment_discount_unit
-                        else coalesce(focus_rows.raw_pricing_unit, 'Units')
+                        else coalesce(pricing_units.focus_unit, focus_rows.raw_pricing_unit, 'Units')
                     end
         end as pricing_unit,
-        case when focus_rows.consumed_quantity is not null then coalesce(focus_rows.raw_pricing_unit, 'Units') end
-            as consumed_unit
+        case
+            when focus_rows.consumed_quantity is not null
+                then coalesce(pricing_units.focus_unit, focus_rows.raw_pricing_unit, 'Units')
+        end as consumed_unit,
+        {{ aws_resource_type('focus_rows.resource_id', 'focus_rows.product_family') }} as resource_type
     from focus_rows
+    left join pricing_units
+        on focus_rows.raw_pricing_unit = pricing_units.cur_pricing_unit
 
 )
 

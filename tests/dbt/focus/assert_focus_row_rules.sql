@@ -1,6 +1,7 @@
 {#- FOCUS 1.2 row rules the official validator does not check per row (focus.md §3.2, §8). Each failing
     row names the first rule it breaks.
-    - Nullability by ChargeCategory, ChargeClass and commitment status; unit/quantity and name/id pairs.
+    - Nullability by ChargeCategory, ChargeClass and commitment status; unit/quantity, name/id, type/id and
+      status/id pairs.
     - ListCost = ListUnitPrice x PricingQuantity (relative tolerance 1e-6) when both are set and the row is
       no correction; Credit rows have EffectiveCost = ListCost = ContractedCost = BilledCost; commitment
       purchases have EffectiveCost 0, PricingCategory Standard and ResourceId = CommitmentDiscountId. -#}
@@ -52,6 +53,12 @@ checks as (
                 then 'PricingUnit and PricingQuantity not null together'
             when (ConsumedUnit is null) <> (ConsumedQuantity is null)
                 then 'ConsumedUnit and ConsumedQuantity not null together'
+            when CapacityReservationStatus is not null and CapacityReservationId is null
+                then 'CapacityReservationStatus without a CapacityReservationId'
+            when (ResourceType is null) <> (ResourceId is null)
+                then 'ResourceType and ResourceId not null together'
+            when SkuId is not null and SkuMeter is null
+                then 'SkuId without SkuMeter'
             when (RegionName is null) <> (RegionId is null)
                 then 'RegionName and RegionId not null together'
             when

@@ -124,8 +124,8 @@ case "$PY_VERSION" in
   3.12.*) ;;
   *)
     # numpy 1.26.4 (focus-validator requires numpy<2) has no wheel for 3.13: it is compiled from source
-    # (verified: works with CPython 3.13.0, ~8 min on 2 CPUs, needs a C compiler).
-    log "WARNING: Python $PY_VERSION: numpy 1.26.4 will be built from source (~8 min, needs a C compiler)."
+    # (verified: works with CPython 3.13.0; 8-14 min on 2 CPUs, needs a C compiler).
+    log "WARNING: Python $PY_VERSION: numpy 1.26.4 will be built from source (8-14 min, needs a C compiler)."
     log "Install Python 3.12 to avoid this."
     NO_BINARY="$NO_BINARY,numpy"
     ;;

@@ -139,11 +139,8 @@ def test_allowlist_entries_are_known_rules_with_reasons() -> None:
     allowed = load_allowlist(ALLOWLIST_1_2)
     model = json.loads((RULES_ROOT / "1.2" / "model-1.2.0.1.json").read_text(encoding="utf-8"))
     assert set(allowed) <= set(model["ModelRules"]), "allow-list names a rule that RM 1.2.0.1 does not have"
-    assert set(allowed) == {
-        *EXPECTED_TINY_FAILURES,
-        "EffectiveCost-C-005-C",
-        "EffectiveCost-C-000-M",
-    }
+    # The known false positives of RM 1.2.0.1 under ALL; project-specific additions carry their own reason.
+    assert {*EXPECTED_TINY_FAILURES, "EffectiveCost-C-005-C", "EffectiveCost-C-000-M"} <= set(allowed)
     assert all(len(reason) > 20 for reason in allowed.values())
 
 

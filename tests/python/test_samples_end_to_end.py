@@ -148,3 +148,17 @@ def test_unsupported_samples_are_refused_clearly(samples_world, relative):
     assert not report.landed
     assert REFUSED_SAMPLES[relative] in report.refused[0].message
     assert Path(relative).name in report.refused[0].message
+
+
+def test_samples_pass_the_focus_validator_gate(samples_world, tmp_path):
+    """The official validator (criteria ALL) on the FOCUS export of the real samples: only allow-listed rules fail."""
+    from ai_finops.focus_gate import DEFAULT_VALIDATOR, default_allowlist, run_focus_validator
+    from ai_finops.marts import export_focus
+
+    if not DEFAULT_VALIDATOR.exists():
+        pytest.skip("the FOCUS validator venv is missing: run `bash scripts/setup_focus_validator.sh`")
+    world, _, _ = samples_world
+    parquet = tmp_path / "samples_focus.parquet"
+    export_focus(world.db_path, parquet)
+    result = run_focus_validator(parquet, allowlist=default_allowlist("1.2"), workdir=tmp_path / "validator")
+    assert result.passed, result.summary()

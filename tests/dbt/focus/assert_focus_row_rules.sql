@@ -71,8 +71,8 @@ checks as (
                 then 'commitment usage without CommitmentDiscountStatus'
             when
                 CommitmentDiscountId is not null and ChargeCategory in ('Usage', 'Purchase')
-                and CommitmentDiscountQuantity is null
-                then 'commitment row without CommitmentDiscountQuantity'
+                and (CommitmentDiscountQuantity is null) <> (ChargeClass is not null)
+                then 'CommitmentDiscountQuantity missing on a commitment row, or set on a correction'
             when (CommitmentDiscountUnit is null) <> (CommitmentDiscountQuantity is null)
                 then 'CommitmentDiscountUnit and CommitmentDiscountQuantity not null together'
             when ChargeClass is not null and ChargeClass <> 'Correction'

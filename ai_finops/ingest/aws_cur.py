@@ -22,11 +22,15 @@ from ai_finops.errors import IngestError
 from ai_finops.ingest.aws_cur_schema import (
     CUR_COLUMNS,
     DOUBLE,
+    LINEAGE_COLUMNS,
     MAP_DOUBLE,
-    REQUIRED_COLUMNS,
     STRING,
     TIMESTAMP,
 )
+from ai_finops.ingest.formats import DeliveryUnit, NormalisedFile, SourceFile, SourceFormat
+from ai_finops.quality import aws_cur as quality_cur
+from ai_finops.quality.facts import NullCheck, ParseCheck, bounded_sample, type_family, value_facts
+from ai_finops.quality.gx import current_session
 
 PROVIDER = "aws"
 SOURCE_KIND = "cur"
@@ -77,31 +81,6 @@ def normalise_column_name(raw: str) -> tuple[str, str | None]:
     if name not in CUR_COLUMNS and name.endswith("_arn") and f"{name[:-4]}_a_r_n" in CUR_COLUMNS:
         name = f"{name[:-4]}_a_r_n"
     return name, None
-
-
-@dataclass
-class SourceFile:
-    path: Path
-    kind: str  # parquet | csv
-
-
-@dataclass
-class DeliveryUnit:
-    """What lands together: a manifest with its files, or one loose file."""
-
-    files: list[SourceFile]
-    manifest_path: Path | None = None
-    manifest: dict | None = None
-    manifest_period: str | None = None  # YYYY-MM
-    label: str = ""
-
-
-@dataclass
-class NormalisedFile:
-    relation: str  # temp table name in the working connection
-    source_format: str
-    row_count: int
-    unmapped_columns: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -252,7 +231,8 @@ def _read_source(con: duckdb.DuckDBPyConnection, source: SourceFile, relation: s
     if source.kind == "parquet":
         try:
             con.execute(
-                f"create temp view {relation} as select *, file_row_number + 1 as _source_row_number "
+                f"create temp view {relation} as select * exclude (file_row_number), "
+                "file_row_number + 1 as _source_row_number "
                 f"from read_parquet({_sql_str(str(path))}, file_row_number = true)"
             )
         except duckdb.Error as exc:
@@ -322,130 +302,177 @@ def _detect_format(kind: str, columns: list[tuple[str, str]]) -> str:
     return f"legacy-cur-{kind}-athena-names"
 
 
-def _bad_value_condition(expr_text: str, kind: str) -> tuple[str, str]:
-    """SQL that is true where non-empty text does not parse as `kind` (or is NaN / infinite)."""
-    if kind == DOUBLE:
-        parsed = f"try_cast({expr_text} as double)"
-        return f"({expr_text} is not null and ({parsed} is null or isnan({parsed}) or isinf({parsed})))", (
-            "a finite number"
-        )
-    parsed = f"try_cast({expr_text} as timestamptz)"
-    return f"({expr_text} is not null and {parsed} is null)", "a date/time"
+def _parse_check(col: str, target: str, target_type: str) -> ParseCheck:
+    """Non-empty text that does not parse as the landed type (or is NaN / infinite)."""
+    text = _as_text(col)
+    if target_type == DOUBLE:
+        parsed = f"try_cast({text} as double)"
+        condition = f"({text} is not null and ({parsed} is null or isnan({parsed}) or isinf({parsed})))"
+        return ParseCheck(target, col, condition, text, "a finite number")
+    if target_type == TIMESTAMP:
+        condition = f"({text} is not null and try_cast({text} as timestamptz) is null)"
+        return ParseCheck(target, col, condition, text, "a date/time")
+    # CUR 2.0 CSV: a map column is JSON text
+    condition = f"({text} is not null and try_cast(try_cast({text} as json) as {target_type}) is null)"
+    return ParseCheck(target, col, condition, text, f"a JSON object of {target_type}")
 
 
-def _run_checks(
-    con: duckdb.DuckDBPyConnection, relation: str, path: Path, checks: list[tuple[str, str, str]]
-) -> None:
-    """One scan for every column check; details are fetched only for a failing column."""
-    if not checks:
-        return
-    counts = con.execute(
-        "select "
-        + ", ".join(f"count(*) filter (where {cond})" for _, cond, _ in checks)
-        + f" from {relation}"
-    ).fetchone()
-    for (column, cond, what), bad in zip(checks, counts, strict=True):
-        if bad:
-            first = con.execute(
-                f"select _source_row_number, {_as_text(column)} from {relation} where {cond} "
-                "order by _source_row_number limit 1"
-            ).fetchone()
-            raise IngestError(
-                path, column, f"{bad} value(s) are not {what}; first at data row {first[0]}: {first[1]!r}"
-            )
+@dataclass
+class _ColumnMap:
+    """How the delivered columns map onto the landed CUR 2.0 columns."""
+
+    by_target: dict[str, list[str]] = field(default_factory=dict)
+    map_members: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    native_maps: dict[str, tuple[str, str]] = field(default_factory=dict)
+    unmapped: list[str] = field(default_factory=list)
+
+    def delivered_names(self) -> dict[str, str]:
+        """Canonical column -> the delivered column it is read from (for messages)."""
+        names = {target: sources[0] for target, sources in self.by_target.items()}
+        names.update({target: col for target, (col, _) in self.native_maps.items()})
+        return names
 
 
-def normalise(
-    con: duckdb.DuckDBPyConnection, source: SourceFile, relation: str, lineage: dict[str, str]
-) -> NormalisedFile:
-    """Create `relation` in CUR 2.0 shape from one delivered file, or raise IngestError."""
-    path = source.path
-    raw_relation = f"{relation}_raw"
-    columns = _read_source(con, source, raw_relation)
-    source_format = _detect_format(source.kind, columns)
-
-    by_target: dict[str, list[str]] = {}
-    map_members: dict[str, list[tuple[str, str]]] = {m: [] for m in _MAP_COLUMNS}
-    native_maps: dict[str, tuple[str, str]] = {}
-    unmapped: list[str] = []
-    types = dict(columns)
+def _map_columns(columns: list[tuple[str, str]]) -> _ColumnMap:
+    mapping = _ColumnMap(map_members={m: [] for m in _MAP_COLUMNS})
     for col, col_type in columns:
         if col == "_source_row_number":
             continue
         target, original_key = normalise_column_name(col)
         if target in _MAP_COLUMNS:
-            native_maps[target] = (col, col_type)
+            mapping.native_maps[target] = (col, col_type)
             continue
         if target in CUR_COLUMNS:
-            by_target.setdefault(target, []).append(col)
+            mapping.by_target.setdefault(target, []).append(col)
         for group in ("product", "resource_tags", "cost_category", "discount"):
             if target.startswith(group + "_") and target not in (
                 "discount_total_discount",
                 "discount_bundled_discount",
             ):
                 key = original_key or target[len(group) + 1 :]
-                map_members[group].append((key, col))
+                mapping.map_members[group].append((key, col))
                 break
         else:
             if target not in CUR_COLUMNS:
-                unmapped.append(col)
+                mapping.unmapped.append(col)
+    return mapping
 
-    for required in REQUIRED_COLUMNS:
-        if required not in by_target:
-            raise IngestError(path, required, "required column is missing")
+
+def _schema_facts(mapping: _ColumnMap, types: dict[str, str]):
+    """One row per CUR column x delivered column (and per delivered column the CUR does not define)."""
+    import pandas as pd
+
+    unrecognised = [c for c in mapping.unmapped if not c.startswith("_")]
+    note = ""
+    if unrecognised:
+        shown = ", ".join(repr(c) for c in unrecognised[:5])
+        note = f" (the file has {len(unrecognised)} column(s) that are not CUR columns: {shown}"
+        note += ", ...)" if len(unrecognised) > 5 else ")"
+    rows = []
+    for target, target_type in CUR_COLUMNS.items():
+        landed = "MAP" if target_type.startswith("MAP") else target_type
+        if target in _MAP_COLUMNS:
+            if target in mapping.native_maps:
+                col, col_type = mapping.native_maps[target]
+                rows.append((target, col, True, landed, col_type))
+            elif mapping.map_members.get(target):
+                rows.append((target, None, True, landed, target_type))  # folded from member columns
+            else:
+                rows.append((target, None, False, landed, None))
+            continue
+        sources = mapping.by_target.get(target, [])
+        rows.extend((target, col, True, landed, types[col]) for col in sources)
+        if not sources:
+            rows.append((target, None, False, landed, None))
+    rows.extend((None, col, True, None, types[col]) for col in mapping.unmapped)
+    frame = pd.DataFrame(rows, columns=["column", "source_column", "present", "target_type", "delivered_type"])
+    frame["delivered_family"] = [type_family(t) for t in frame["delivered_type"]]
+    frame["unrecognised_note"] = note
+    return frame
+
+
+def normalise(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, relation: str, lineage: dict[str, str]
+) -> NormalisedFile:
+    """Create `relation` in CUR 2.0 shape from one delivered file, or raise IngestError.
+
+    The file's facts are validated by the format's expectation suites (`ai_finops.quality.aws_cur`) in three
+    stages: schema (no scan), values (one scan of the file) and a bounded row sample.
+    """
+    path = source.path
+    raw_relation = f"{relation}_raw"
+    columns = _read_source(con, source, raw_relation)
+    source_format = _detect_format(source.kind, columns)
+    family = quality_cur.suite_family(source_format)
+    quality = current_session()
+    run_name = f"{path.name} ({lineage['_delivery_id']})"
+    types = dict(columns)
+    mapping = _map_columns(columns)
+    names = mapping.delivered_names()
+
+    quality.check(f"{family}.schema", _schema_facts(mapping, types), path, run_name=run_name)
 
     select: list[str] = []
-    checks: list[tuple[str, str, str]] = []
+    parses: list[ParseCheck] = []
+    expressions: dict[str, str] = {}
     for target, target_type in CUR_COLUMNS.items():
-        sources = by_target.get(target, [])
+        sources = mapping.by_target.get(target, [])
         if target in _MAP_COLUMNS:
-            if target in native_maps:
-                col, col_type = native_maps[target]
+            if target in mapping.native_maps:
+                col, col_type = mapping.native_maps[target]
                 if col_type.upper().startswith("MAP"):
                     expr = f"cast({_ident(col)} as {target_type})"
                 else:  # CUR 2.0 CSV: the map is JSON text
+                    parses.append(_parse_check(col, target, target_type))
                     text = _as_text(col)
-                    bad = con.execute(
-                        f"select count(*) filter (where {text} is not null and try_cast(try_cast({text} as json) "
-                        f"as {target_type}) is null), arg_min({text}, _source_row_number) filter (where {text} "
-                        f"is not null and try_cast(try_cast({text} as json) as {target_type}) is null) "
-                        f"from {raw_relation}"
-                    ).fetchone()
-                    if bad and bad[0]:
-                        raise IngestError(
-                            path, col, f"{bad[0]} value(s) are not a JSON object of {target_type}: {bad[1]!r}"
-                        )
                     expr = (
-                        f"coalesce(cast(cast({text} as json) as {target_type}), cast(map() as {target_type}))"
+                        f"coalesce(try_cast(try_cast({text} as json) as {target_type}), "
+                        f"cast(map() as {target_type}))"
                     )
             else:
-                expr = _map_from_columns(map_members.get(target, []), target_type)
+                expr = _map_from_columns(mapping.map_members.get(target, []), target_type)
         elif not sources:
             expr = f"cast(null as {target_type})"
         else:
             parts = []
             for col in sources:
-                col_type = types[col].upper()
+                family_of_col = type_family(types[col])
                 if target_type == STRING:
                     parts.append(_as_text(col))
-                elif target_type == DOUBLE and (
-                    col_type in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER") or col_type.startswith("DECIMAL")
-                ):
-                    checks.append((col, f"(isnan({_ident(col)}) or isinf({_ident(col)}))", "a finite number"))
+                elif target_type == DOUBLE and family_of_col in ("number", "integer"):
+                    parses.append(
+                        ParseCheck(
+                            target,
+                            col,
+                            f"(isnan({_ident(col)}) or isinf({_ident(col)}))",
+                            f"cast({_ident(col)} as varchar)",
+                            "a finite number",
+                        )
+                    )
                     parts.append(f"cast({_ident(col)} as double)")
-                elif target_type == TIMESTAMP and col_type.startswith("TIMESTAMP"):
+                elif target_type == TIMESTAMP and family_of_col == "timestamp":
                     parts.append(f"cast(cast({_ident(col)} as timestamptz) as timestamp)")
+                elif target_type == TIMESTAMP and family_of_col == "date":
+                    parts.append(f"cast({_ident(col)} as timestamp)")
                 else:
+                    parses.append(_parse_check(col, target, target_type))
                     text = _as_text(col)
-                    checks.append((col, *_bad_value_condition(text, target_type)))
                     if target_type == DOUBLE:
                         parts.append(f"try_cast({text} as double)")
                     else:
                         parts.append(f"cast(try_cast({text} as timestamptz) as timestamp)")
             expr = parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+        expressions[target] = expr
         select.append(f"{expr} as {_ident(target)}")
 
-    _run_checks(con, raw_relation, path, checks)
+    nulls = [
+        NullCheck(target, mapping.by_target[target][0], expressions[target])
+        for target in quality_cur.NOT_NULL[family]
+        if target in mapping.by_target
+    ]
+    values = value_facts(con, raw_relation, parses, nulls)
+    quality.check(f"{family}.values", values, path, run_name=run_name)
+
     select.append(f"{_sql_str(lineage['_delivery_id'])} as _delivery_id")
     select.append(f"{_sql_str(lineage['_source_file'])} as _source_file")
     select.append("cast(_source_row_number as bigint) as _source_row_number")
@@ -453,22 +480,50 @@ def normalise(
     select.append(f"cast({_sql_str(lineage['_loaded_at'])} as timestamp) as _loaded_at")
     con.execute(f"create temp view {relation} as select {', '.join(select)} from {raw_relation}")
 
-    for required in (
-        "bill_payer_account_id",
-        "bill_billing_period_start_date",
-        "line_item_line_item_type",
-        "line_item_currency_code",
-        "line_item_usage_start_date",
-        "line_item_unblended_cost",
-    ):
-        row = con.execute(
-            f"select count(*), min(_source_row_number) from {relation} where {_ident(required)} is null"
-        ).fetchone()
-        if row and row[0]:
-            original = by_target[required][0]
-            raise IngestError(path, original, f"{row[0]} row(s) have no value; first at data row {row[1]}")
+    sample = bounded_sample(con, relation, list(quality_cur.SAMPLE_COLUMNS))
+    quality.check(f"{family}.rows_sample", sample, path, column_names=names, run_name=run_name)
 
-    count = con.execute(f"select count(*) from {relation}").fetchone()[0]
-    if count == 0:
-        raise IngestError(path, None, "the file has a header but no data rows")
-    return NormalisedFile(relation, source_format, count, unmapped)
+    count = int(values["rows"].iloc[0])
+    return NormalisedFile(relation, source_format, count, mapping.unmapped, column_names=names)
+
+
+def check_delivery(con: duckdb.DuckDBPyConnection, relation: str, label: str, files: dict[str, dict[str, str]]) -> None:
+    """Checks across the files of one delivery: value sets, currencies, usage signs and dates per slice."""
+    current_session().check(
+        quality_cur.SLICES,
+        quality_cur.slice_facts(con, relation),
+        label,
+        column_names_by_file=files,
+        run_name=f"{Path(label).name} (delivery)",
+    )
+
+
+def order_facts(con: duckdb.DuckDBPyConnection, relation: str, where: str = "true") -> dict:
+    """What says which of two deliveries of a key is the newer: its invoice ids and how far its usage runs."""
+    invoices, through = con.execute(
+        f"select list(distinct bill_invoice_id order by bill_invoice_id) filter (where bill_invoice_id is not null), "
+        f"max(line_item_usage_start_date) from {relation} where {where}"
+    ).fetchone()
+    return {
+        "invoice_ids": list(invoices or []),
+        "data_through": through.isoformat() if through else None,
+        "invoice_column": "bill_invoice_id",
+        "through_column": "line_item_usage_start_date",
+    }
+
+
+FORMAT = SourceFormat(
+    provider=PROVIDER,
+    source_kind=SOURCE_KIND,
+    view_schema="raw_aws",
+    view_name="cur_line_items",
+    columns={**CUR_COLUMNS, **LINEAGE_COLUMNS},
+    discover=discover,
+    normalise=normalise,
+    account_sql="bill_payer_account_id",
+    period_sql="strftime(bill_billing_period_start_date, '%Y-%m')",
+    period_column="bill_billing_period_start_date",
+    cost_sql="line_item_unblended_cost",
+    check_delivery=check_delivery,
+    order_facts=order_facts,
+)

@@ -1,10 +1,19 @@
-"""Land AWS CUR deliveries: validate, normalise, split by (payer, billing period), swap in atomically."""
+"""Land deliveries: validate, normalise, split by (billing account, billing period), swap in atomically.
+
+Validation is the format's Great Expectations suites (`ai_finops.quality`), run on facts computed in DuckDB
+before anything lands. A refused delivery is copied to the quarantine with a `REASON.json`.
+
+Which of two deliveries of one billing account x period is newer is read from the rows (manifests carry ids,
+not times, and file times do not survive a copy), see `out_of_order`: an older delivery that arrives after
+a newer one is refused and never replaces it.
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -12,7 +21,9 @@ import duckdb
 from ai_finops import paths
 from ai_finops.errors import IngestError, LandingError
 from ai_finops.ingest import aws_cur
+from ai_finops.ingest.formats import DeliveryUnit, SourceFormat
 from ai_finops.ingest.views import refresh_views
+from ai_finops.quality.gx import current_session, quality_session
 from ai_finops.landing import (
     LandingKey,
     StagedDelivery,
@@ -47,16 +58,85 @@ class Refusal:
 class IngestReport:
     landed: list[LandedDelivery] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # warning-level quality findings of landed files
+    data_docs: Path | None = None  # the GX Data Docs index written for this run
 
     @property
     def ok(self) -> bool:
         return not self.refused
 
 
-def _land_unit(unit: aws_cur.DeliveryUnit, raw_root: Path, archive_root: Path) -> list[LandedDelivery]:
+def out_of_order(new: dict, current: dict) -> tuple[str, str] | None:
+    """(column, problem) when the new delivery of a key is older than the landed one, else None.
+
+    1. An invoiced delivery (the rows carry invoice ids) is newer than one that is not: the invoice id
+       appears only once the month is closed and never goes away.
+    2. Between two deliveries that are not invoiced yet, the one whose usage runs later is newer: an open
+       month grows with every refresh.
+    3. Otherwise (both invoiced, or reaching as far) the later arrival is a restatement and replaces.
+    """
+    if current.get("invoice_ids") and not new.get("invoice_ids"):
+        return (
+            new.get("invoice_column"),
+            f"out of order: the landed delivery {current['delivery_id']} of this billing period is already "
+            f"invoiced ({', '.join(current['invoice_ids'])}) and this one carries no invoice id, so it is "
+            "older; it does not replace the landed one",
+        )
+    new_through, current_through = new.get("data_through"), current.get("data_through")
+    if (
+        not current.get("invoice_ids")
+        and new_through
+        and current_through
+        and datetime.fromisoformat(new_through) < datetime.fromisoformat(current_through)
+    ):
+        return (
+            new.get("through_column"),
+            f"out of order: this delivery has usage up to {new_through} but the landed delivery "
+            f"{current['delivery_id']} of this billing period already reaches {current_through}, so this one "
+            "is older; it does not replace the landed one",
+        )
+    return None
+
+
+def _landed_delivery(fmt: SourceFormat, con: duckdb.DuckDBPyConnection, key: LandingKey, raw_root: Path):
+    """The current delivery of `key` with its order facts, or None."""
+    period_dir = key.period_dir(raw_root)
+    folders = sorted(period_dir.glob("delivery=*")) if period_dir.exists() else []
+    if not folders or fmt.order_facts is None:
+        return None
+    folder = folders[-1]
+    try:
+        meta = json.loads((folder / "_delivery.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        meta = {}
+    facts = {"delivery_id": meta.get("delivery_id", folder.name.removeprefix("delivery="))}
+    if "data_through" in meta and "invoice_ids" in meta:
+        facts.update(data_through=meta["data_through"], invoice_ids=meta["invoice_ids"])
+    else:  # landed before these facts were recorded: read them from its rows
+        pattern = str(folder / "*.parquet").replace("'", "''")
+        con.execute(f"create or replace temp view landed_current as select * from read_parquet('{pattern}')")
+        facts.update(fmt.order_facts(con, "landed_current", "true"))
+    return facts
+
+
+def _land_unit(
+    fmt: SourceFormat, unit: DeliveryUnit, raw_root: Path, archive_root: Path
+) -> list[LandedDelivery]:
     loaded_at = utc_now()
     hashes = {f.path: sha256_of(f.path) for f in unit.files}
+    first_of: dict[str, Path] = {}
+    for source in unit.files:
+        twin = first_of.setdefault(hashes[source.path], source.path)
+        if twin != source.path:
+            raise IngestError(
+                source.path,
+                None,
+                f"the same bytes as {twin.name} in this delivery: the file is delivered twice; refusing rather "
+                "than counting its lines twice",
+            )
     delivery_id = new_delivery_id(loaded_at, hashes.values())
+    quality = current_session()
+    warnings_before = len(quality.warnings)
     loaded_at_text = loaded_at.strftime("%Y-%m-%d %H:%M:%S.%f")
     scratch = staging_area(raw_root)
     con = duckdb.connect()
@@ -65,8 +145,9 @@ def _land_unit(unit: aws_cur.DeliveryUnit, raw_root: Path, archive_root: Path) -
         con.execute("set preserve_insertion_order = true")
         relations = []
         file_facts = []
+        column_names: dict[str, dict[str, str]] = {}
         for index, source in enumerate(unit.files):
-            normalised = aws_cur.normalise(
+            normalised = fmt.normalise(
                 con,
                 source,
                 f"file_{index}",
@@ -86,13 +167,16 @@ def _land_unit(unit: aws_cur.DeliveryUnit, raw_root: Path, archive_root: Path) -
                     "unmapped_columns": normalised.unmapped_columns,
                 }
             )
+            column_names[str(source.path)] = normalised.column_names
         con.execute(
             "create temp view delivery as "
             + " union all by name ".join(f"select * from {r}" for r in relations)
         )
+        if fmt.check_delivery is not None:
+            fmt.check_delivery(con, "delivery", unit.label, column_names)
         keys = con.execute(
-            "select bill_payer_account_id, strftime(bill_billing_period_start_date, '%Y-%m'), "
-            "count(*), sum(line_item_unblended_cost) from delivery group by all order by all"
+            f"select {fmt.account_sql}, {fmt.period_sql}, count(*), sum({fmt.cost_sql}) "
+            "from delivery group by all order by all"
         ).fetchall()
         if unit.manifest_period is not None:
             periods = sorted({k[1] for k in keys})
@@ -101,17 +185,25 @@ def _land_unit(unit: aws_cur.DeliveryUnit, raw_root: Path, archive_root: Path) -
                     unit.manifest_path or unit.label,
                     "billingPeriod",
                     f"the manifest says billing period {unit.manifest_period} but the rows' "
-                    f"bill_billing_period_start_date says {', '.join(periods)}",
+                    f"{fmt.period_column} says {', '.join(periods)}",
                 )
         staged: list[StagedDelivery] = []
         results: list[tuple[LandingKey, int, float]] = []
+        unit_warnings = [w.as_dict() for w in quality.warnings[warnings_before:]]
         for payer, period, rows, billed in keys:
-            key = LandingKey(aws_cur.PROVIDER, aws_cur.SOURCE_KIND, payer, period)
+            key = LandingKey(fmt.provider, fmt.source_kind, payer, period)
+            order, landed = {}, None
+            if fmt.order_facts is not None:
+                where = f"{fmt.account_sql} = {_sql_str(payer)} and {fmt.period_sql} = {_sql_str(period)}"
+                order = fmt.order_facts(con, "delivery", where)
+                landed = _landed_delivery(fmt, con, key, raw_root)
+                problem = out_of_order(order, landed) if landed else None
+                if problem:
+                    raise IngestError(unit.manifest_path or unit.label, problem[0], f"{payer} {period}: {problem[1]}")
             folder = scratch / f"{payer}_{period}"
             folder.mkdir()
             con.execute(
-                f"copy (select * from delivery where bill_payer_account_id = ? "
-                f"and strftime(bill_billing_period_start_date, '%Y-%m') = ?) "
+                f"copy (select * from delivery where {fmt.account_sql} = ? and {fmt.period_sql} = ?) "
                 f"to '{folder / 'part-00000.parquet'}' (format parquet, compression zstd, row_group_size 122880)",
                 [payer, period],
             )
@@ -128,6 +220,11 @@ def _land_unit(unit: aws_cur.DeliveryUnit, raw_root: Path, archive_root: Path) -
                         "delivery_id": delivery_id,
                         "loaded_at": loaded_at.isoformat(),
                         "row_count": rows,
+                        "billed_cost": str(billed) if billed is not None else None,
+                        "replaces_delivery_id": landed["delivery_id"] if order and landed else None,
+                        "invoice_ids": order.get("invoice_ids", []),
+                        "data_through": order.get("data_through"),
+                        "quality_warnings": unit_warnings,
                         "source_files": file_facts,
                         "manifest_path": str(unit.manifest_path) if unit.manifest_path else None,
                         "manifest": unit.manifest,
@@ -148,38 +245,57 @@ def _land_unit(unit: aws_cur.DeliveryUnit, raw_root: Path, archive_root: Path) -
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def ingest_aws_cur(
+def ingest(
+    fmt: SourceFormat,
     inputs: list[Path],
     *,
     raw_root: Path | None = None,
     db_path: Path | None = None,
     refresh: bool = True,
+    data_docs: Path | bool | None = None,
 ) -> IngestReport:
-    """Land every delivery found in `inputs`. A refused delivery is quarantined; the others still land."""
+    """Land every delivery of `fmt` found in `inputs`. A refused delivery is quarantined; the others land.
+
+    `data_docs`: where to write GX Data Docs (a folder), False for none; default `paths.gx_docs_root()`.
+    """
     raw_root = raw_root or paths.raw_root()
-    archive_root = paths.archive_root() if raw_root == paths.raw_root() else raw_root.parent / "archive"
-    quarantine_root = (
-        paths.quarantine_root() if raw_root == paths.raw_root() else raw_root.parent / "quarantine"
-    )
+    archive_root = paths.archive_root_for(raw_root)
+    quarantine_root = paths.quarantine_root_for(raw_root)
     raw_root.mkdir(parents=True, exist_ok=True)
     report = IngestReport()
     try:
-        units = aws_cur.discover([Path(p) for p in inputs])
+        units = fmt.discover([Path(p) for p in inputs])
     except IngestError as exc:
         report.refused.append(Refusal(exc.file, str(exc), None))
         return report
-    for unit in units:
+    with quality_session(paths.gx_docs_root() if data_docs is None else data_docs or None) as quality:
+        for unit in units:
+            try:
+                report.landed.extend(_land_unit(fmt, unit, raw_root, archive_root))
+            except (IngestError, LandingError) as exc:
+                files = [f.path for f in unit.files]
+                if unit.manifest_path:
+                    files.append(unit.manifest_path)
+                problems = [str(exc), *getattr(exc, "others", [])]
+                where = quarantine(files, str(exc), quarantine_root, problems=problems)
+                report.refused.append(Refusal(unit.label, str(exc), where))
+        report.warnings = [w.message for w in quality.warnings]
         try:
-            report.landed.extend(_land_unit(unit, raw_root, archive_root))
-        except (IngestError, LandingError) as exc:
-            files = [f.path for f in unit.files]
-            if unit.manifest_path:
-                files.append(unit.manifest_path)
-            where = quarantine(files, str(exc), quarantine_root)
-            report.refused.append(Refusal(unit.label, str(exc), where))
+            report.data_docs = quality.write_docs()
+        except Exception as exc:  # noqa: BLE001 - Data Docs are a report: never fail an ingest for them
+            report.warnings.append(f"GX Data Docs could not be written: {exc}")
     if refresh and (db_path or paths.duckdb_path()):
-        refresh_views(db_path or paths.duckdb_path(), raw_root)
+        refresh_views(db_path or paths.duckdb_path(), raw_root, archive_root)
     return report
+
+
+def ingest_aws_cur(inputs: list[Path], **kwargs) -> IngestReport:
+    """Land AWS Cost and Usage Report deliveries (every CUR shape; see `aws_cur`)."""
+    return ingest(aws_cur.FORMAT, inputs, **kwargs)
+
+
+def _sql_str(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def describe(report: IngestReport) -> str:

@@ -1,4 +1,8 @@
-"""(Re)create the raw views in the DuckDB file over the landing zone, so dbt sources never hold a path."""
+"""(Re)create the raw views in the DuckDB file over the landing zone, so dbt sources never hold a path.
+
+One view per registered format: `<view_schema>.<view_name>` over the current delivery of every billing
+account x period of that provider and source kind; a typed empty view when nothing has landed yet.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,21 @@ from pathlib import Path
 import duckdb
 
 from ai_finops.errors import LandingError
-from ai_finops.ingest.aws_cur_schema import CUR_COLUMNS, LINEAGE_COLUMNS
-
-RAW_SCHEMA = "raw_aws"
+from ai_finops.ingest.formats import SourceFormat, registered_formats
 
 
 def _typed_empty_select(columns: dict[str, str]) -> str:
     return "select " + ", ".join(f'cast(null as {t}) as "{c}"' for c, t in columns.items()) + " where false"
 
 
-def cur_view_sql(raw_root: Path) -> str:
-    folder = raw_root / "aws" / "cur"
-    files = (
-        list(folder.glob("billing_account=*/billing_period=*/delivery=*/*.parquet"))
-        if folder.exists()
-        else []
-    )
-    all_columns = {**CUR_COLUMNS, **LINEAGE_COLUMNS}
-    if not files:
-        return _typed_empty_select(all_columns)
-    pattern = str(folder / "billing_account=*" / "billing_period=*" / "delivery=*" / "*.parquet")
+def view_sql(fmt: SourceFormat, raw_root: Path) -> str:
+    folder = raw_root / fmt.provider / fmt.source_kind
+    layout = ("billing_account=*", "billing_period=*", "delivery=*", "*.parquet")
+    if not folder.exists() or not any(folder.glob("/".join(layout))):
+        return _typed_empty_select(fmt.columns)
+    pattern = str(folder.joinpath(*layout))
     # Explicit column list: a view that never changes shape whatever months are landed.
-    columns = ", ".join(f'"{c}"' for c in all_columns)
+    columns = ", ".join(f'"{c}"' for c in fmt.columns)
     return f"select {columns} from read_parquet('{pattern}', union_by_name = true, hive_partitioning = false)"
 
 
@@ -42,7 +39,10 @@ def refresh_views(db_path: Path, raw_root: Path) -> None:
             f"(is dbt or another process using it?): {exc}"
         ) from exc
     try:
-        con.execute(f"create schema if not exists {RAW_SCHEMA}")
-        con.execute(f"create or replace view {RAW_SCHEMA}.cur_line_items as {cur_view_sql(raw_root)}")
+        for fmt in registered_formats().values():
+            con.execute(f"create schema if not exists {fmt.view_schema}")
+            con.execute(
+                f"create or replace view {fmt.view_schema}.{fmt.view_name} as {view_sql(fmt, raw_root)}"
+            )
     finally:
         con.close()

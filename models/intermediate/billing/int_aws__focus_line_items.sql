@@ -93,7 +93,8 @@ focus_rows as (
         classified.availability_zone,
         case when classified.is_unused_commitment then 0 else classified.billed_cost end as billed_cost,
         classified.billing_account_id,
-        classified.billing_account_name,
+        -- Legacy CUR carries no account names: the account id stands in, as AWS's own console does.
+        coalesce(classified.billing_account_name, classified.billing_account_id) as billing_account_name,
         'Management Account' as billing_account_type,
         classified.billing_currency,
         classified.billing_period_end,
@@ -249,7 +250,7 @@ focus_rows as (
         cast(null as {{ dbt.type_string() }}) as sku_price_details,
         case when classified.charge_category <> 'Tax' then classified.sku_price_id end as sku_price_id,
         classified.sub_account_id,
-        classified.sub_account_name,
+        coalesce(classified.sub_account_name, classified.sub_account_id) as sub_account_name,
         'Member Account' as sub_account_type,
         classified.tags,
 

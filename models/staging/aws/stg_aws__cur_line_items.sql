@@ -1,5 +1,6 @@
 {#- One row per landed CUR line. Renames to FOCUS snake_case where a column has a direct FOCUS meaning,
-    casts money and quantities to type_money(), keeps CUR-specific fields for the intermediate logic.
+    casts money and quantities to type_money() and times to timestamp (BigQuery loads the landed Parquet
+    timestamps as DATETIME or TIMESTAMP), keeps CUR-specific fields for the intermediate logic.
     No joins and no cross-row logic here. -#}
 
 with
@@ -21,7 +22,7 @@ renamed as (
         _source_file as source_file,
         _source_row_number as source_row_number,
         _source_format as source_format,
-        _loaded_at as loaded_at,
+        {{ dbt.cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at,
 
         -- accounts and periods
         bill_payer_account_id as billing_account_id,
@@ -30,12 +31,12 @@ renamed as (
         line_item_usage_account_name as sub_account_name,
         {{ dbt.date_trunc('month', 'bill_billing_period_start_date') }} as billing_period_start,
         coalesce(
-            bill_billing_period_end_date,
-            {{ dbt.dateadd('month', 1, dbt.date_trunc('month', 'bill_billing_period_start_date')) }}
+            {{ dbt.cast('bill_billing_period_end_date', dbt.type_timestamp()) }},
+            {{ dbt.cast(dbt.dateadd('month', 1, dbt.date_trunc('month', 'bill_billing_period_start_date')), dbt.type_timestamp()) }}
         ) as billing_period_end,
         {{ month_key('bill_billing_period_start_date') }} as billing_period,
-        line_item_usage_start_date as charge_period_start,
-        line_item_usage_end_date as charge_period_end,
+        {{ dbt.cast('line_item_usage_start_date', dbt.type_timestamp()) }} as charge_period_start,
+        {{ dbt.cast('line_item_usage_end_date', dbt.type_timestamp()) }} as charge_period_end,
         bill_bill_type as bill_type,
         bill_billing_entity as billing_entity,
         bill_invoicing_entity as invoicing_entity,
@@ -56,7 +57,12 @@ renamed as (
         product_region_code as region_id,
         product_location as region_name_raw,
         product_sku as sku_id,
-        coalesce(pricing_rate_code, pricing_rate_id) as sku_price_id,
+        -- A rate code (SKU.offer term.rate) names one price of one SKU; a bare rate id is shared across SKUs
+        -- in legacy CUR, so it is qualified by its SKU.
+        coalesce(
+            pricing_rate_code,
+            case when pricing_rate_id is not null then {{ dbt.concat(["product_sku", "'.'", "pricing_rate_id"]) }} end
+        ) as sku_price_id,
         product_instance_type as instance_type,
         product_product_family as product_family,
         product_servicecode as service_code,

@@ -185,14 +185,6 @@ LINEAGE_COLUMNS: dict[str, str] = {
     "_loaded_at": "TIMESTAMP",
 }
 
-# Legacy column-group prefixes whose members fold into a CUR 2.0 map.
-MAP_GROUPS: dict[str, str] = {
-    "product": "product",
-    "resource_tags": "resource_tags",
-    "cost_category": "cost_category",
-    "discount": "discount",
-}
-
 LINE_ITEM_TYPES: tuple[str, ...] = (
     "Usage",
     "DiscountedUsage",

@@ -8,10 +8,14 @@ from pathlib import Path
 class IngestError(Exception):
     """A delivery was refused. Nothing of it landed and nothing landed before changed."""
 
-    def __init__(self, file: Path | str, column: str | None, problem: str) -> None:
+    def __init__(
+        self, file: Path | str, column: str | None, problem: str, others: list[str] | None = None
+    ) -> None:
         self.file = str(file)
         self.column = column
         self.problem = problem
+        # Further problems found by the same check stage, each a full message (kept in REASON.json).
+        self.others = list(others or [])
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -34,9 +34,34 @@ class LandingKey:
             root
             / self.provider
             / self.source_kind
-            / f"billing_account={self.billing_account}"
+            / f"billing_account={folder_safe(self.billing_account)}"
             / f"billing_period={self.billing_period}"
         )
+
+
+def folder_safe(value: str) -> str:
+    """A billing account id as one folder name: `%`, `/` and `\\` percent-encoded (Azure's FOCUS
+    BillingAccountId is an ARM path, `/providers/Microsoft.Billing/billingAccounts/123`); numeric AWS
+    payer ids and GCP billing account ids are unchanged."""
+    out = value.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
+    return "%2E" + out[1:] if out.startswith(".") else out
+
+
+def landed_under_other_source_kinds(key: LandingKey, raw_root: Path) -> list[LandingKey]:
+    """The keys of the same provider x billing account x billing period that hold a current delivery under a
+    source kind other than `key.source_kind` (the overlapping-sources rule, runner.overlapping_sources)."""
+    provider_dir = raw_root / key.provider
+    if not provider_dir.is_dir():
+        return []
+    others = []
+    for kind_dir in sorted(provider_dir.iterdir()):
+        if not kind_dir.is_dir() or kind_dir.name.startswith(".") or kind_dir.name == key.source_kind:
+            continue
+        other = LandingKey(key.provider, kind_dir.name, key.billing_account, key.billing_period)
+        period_dir = other.period_dir(raw_root)
+        if period_dir.is_dir() and any(period_dir.glob("delivery=*")):
+            others.append(other)
+    return others
 
 
 @dataclass
@@ -47,6 +72,9 @@ class StagedDelivery:
     delivery_id: str
     folder: Path
     metadata: dict = field(default_factory=dict)
+    # Keys of other source kinds this delivery supersedes (`ingest --supersede`): their current delivery
+    # moves to the archive in the same swap.
+    supersedes: list[LandingKey] = field(default_factory=list)
 
 
 def sha256_of(path: Path) -> str:
@@ -89,12 +117,14 @@ def swap_in(staged: list[StagedDelivery], raw_root: Path, archive_root: Path) ->
     park = raw_root / ".staging" / f"superseded-{uuid.uuid4().hex}"
     try:
         for item in staged:
+            for old_key in (item.key, *item.supersedes):
+                old_dir = old_key.period_dir(raw_root)
+                if old_dir.exists():
+                    parked = park / old_dir.relative_to(raw_root)
+                    parked.parent.mkdir(parents=True, exist_ok=True)
+                    old_dir.rename(parked)
+                    moved_out.append((old_dir, parked))
             period_dir = item.key.period_dir(raw_root)
-            if period_dir.exists():
-                parked = park / period_dir.relative_to(raw_root)
-                parked.parent.mkdir(parents=True, exist_ok=True)
-                period_dir.rename(parked)
-                moved_out.append((period_dir, parked))
             period_dir.mkdir(parents=True, exist_ok=True)
             target = period_dir / f"delivery={item.delivery_id}"
             item.folder.rename(target)
@@ -118,8 +148,13 @@ def swap_in(staged: list[StagedDelivery], raw_root: Path, archive_root: Path) ->
     return placed
 
 
-def quarantine(files: Iterable[Path], reason: str, quarantine_root: Path) -> Path:
-    """Copy refused files aside with a reason report; the originals are left where they were."""
+def quarantine(
+    files: Iterable[Path], reason: str, quarantine_root: Path, problems: list[str] | None = None
+) -> Path:
+    """Copy refused files aside with a reason report; the originals are left where they were.
+
+    `reason` is the message the user saw; `problems` every problem found by the failing check stage.
+    """
     stamp = utc_now().strftime("%Y%m%dT%H%M%S%fZ")
     folder = quarantine_root / stamp
     folder.mkdir(parents=True, exist_ok=True)
@@ -129,6 +164,9 @@ def quarantine(files: Iterable[Path], reason: str, quarantine_root: Path) -> Pat
             shutil.copy2(path, folder / path.name)
             listed.append(str(path))
     (folder / "REASON.json").write_text(
-        json.dumps({"refused_at": stamp, "reason": reason, "files": listed}, indent=2)
+        json.dumps(
+            {"refused_at": stamp, "reason": reason, "problems": problems or [reason], "files": listed},
+            indent=2,
+        )
     )
     return folder

@@ -40,6 +40,23 @@ def archive_root() -> Path:
     return data_root() / "archive"
 
 
+def archive_root_for(raw: Path) -> Path:
+    """The archive beside a landing zone: the configured one for the default landing zone."""
+    return archive_root() if raw == raw_root() else raw.parent / "archive"
+
+
+def quarantine_root_for(raw: Path) -> Path:
+    return quarantine_root() if raw == raw_root() else raw.parent / "quarantine"
+
+
+def gx_docs_root() -> Path | None:
+    """Where Great Expectations Data Docs go (`AI_FINOPS_GX_DOCS`; `off` writes none)."""
+    env = os.environ.get("AI_FINOPS_GX_DOCS")
+    if env is not None and env.strip().lower() in ("", "off", "none", "0", "false"):
+        return None
+    return Path(env).resolve() if env else project_root() / "target" / "gx_docs"
+
+
 def duckdb_path() -> Path:
     env = os.environ.get("AI_FINOPS_DUCKDB_PATH")
     return Path(env).resolve() if env else project_root() / "ai_finops.duckdb"

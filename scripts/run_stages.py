@@ -37,6 +37,15 @@ PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
         ),
         ("ingest earlier deliveries", f"{BIN}/ai-finops ingest aws-cur data/demo/aws/cur2-earlier", {}),
         ("ingest final deliveries", f"{BIN}/ai-finops ingest aws-cur data/demo/aws/cur2", {}),
+        ("ingest Azure cost exports", f"{BIN}/ai-finops ingest azure-cost data/demo/azure/exports", {}),
+        (
+            "ingest GCP billing extractions",
+            f"{BIN}/ai-finops ingest gcp-billing data/demo/gcp/billing_export_earlier "
+            f"&& {BIN}/ai-finops ingest gcp-billing data/demo/gcp/billing_export",
+            {},
+        ),
+        # Native FOCUS exports (synthetic AWS 1.0 / 1.2, Azure FocusCost, GCP; accounts of their own).
+        ("ingest native FOCUS exports", f"{BIN}/ai-finops ingest focus tests/fixtures/focus/synthetic", {}),
         ("dbt build", f"{BIN}/ai-finops build", {}),
         ("summary", f"{BIN}/ai-finops summary", {}),
     ],
@@ -61,7 +70,27 @@ PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
             f"&& {BIN}/ai-finops ingest aws-cur {TEST_DIR}/data/demo/aws/cur2",
             TEST_ENV,
         ),
+        (
+            "ingest GCP test data",
+            f"{BIN}/ai-finops ingest gcp-billing {TEST_DIR}/data/demo/gcp/billing_export_earlier "
+            f"&& {BIN}/ai-finops ingest gcp-billing {TEST_DIR}/data/demo/gcp/billing_export",
+            TEST_ENV,
+        ),
+        (
+            "ingest Azure test exports",
+            f"{BIN}/ai-finops ingest azure-cost {TEST_DIR}/data/demo/azure/exports",
+            TEST_ENV,
+        ),
+        (
+            "ingest native FOCUS exports",
+            f"{BIN}/ai-finops ingest focus tests/fixtures/focus/synthetic",
+            TEST_ENV,
+        ),
         ("dbt build", f"{BIN}/ai-finops build", TEST_ENV),
+        # BigQuery without BigQuery: offline compile (plain and incremental) parsed by ZetaSQL, then a full build
+        # on crucible-emulator from this world's landed data, totals compared with the DuckDB build above.
+        ("BigQuery compile + zetasql", f"{BIN}/python scripts/bigquery_offline_check.py", {}),
+        ("BigQuery emulator build", f"{BIN}/python scripts/bigquery_emulator_build.py", TEST_ENV),
         ("dbt source freshness", f"{BIN}/ai-finops freshness", TEST_ENV),
         (
             "export + FOCUS validator gate",

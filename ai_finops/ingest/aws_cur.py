@@ -233,7 +233,7 @@ def _read_source(con: duckdb.DuckDBPyConnection, source: SourceFile, relation: s
             con.execute(
                 f"create temp view {relation} as select * exclude (file_row_number), "
                 "file_row_number + 1 as _source_row_number "
-                f"from read_parquet({_sql_str(str(path))}, file_row_number = true)"
+                f"from read_parquet({_sql_str(str(path))}, file_row_number = true, hive_partitioning = false)"
             )
         except duckdb.Error as exc:
             raise IngestError(
@@ -253,7 +253,7 @@ def _read_source(con: duckdb.DuckDBPyConnection, source: SourceFile, relation: s
                 f"create temp table {relation} as select *, row_number() over () as _source_row_number "
                 f"from read_csv({_sql_str(str(path))}, columns = {columns}, header = true, delim = ',', "
                 "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, null_padding = false, "
-                "encoding = 'utf-8', parallel = false)"
+                "encoding = 'utf-8', parallel = false, hive_partitioning = false)"
             )
         except duckdb.Error as exc:
             message = str(exc)
@@ -385,9 +385,20 @@ def _schema_facts(mapping: _ColumnMap, types: dict[str, str]):
         if not sources:
             rows.append((target, None, False, landed, None))
     rows.extend((None, col, True, None, types[col]) for col in mapping.unmapped)
-    frame = pd.DataFrame(rows, columns=["column", "source_column", "present", "target_type", "delivered_type"])
-    frame["delivered_family"] = [type_family(t) for t in frame["delivered_type"]]
-    frame["unrecognised_note"] = note
+    frame = pd.DataFrame(
+        [(*row, type_family(row[4]), note) for row in rows],
+        columns=[
+            "column",
+            "source_column",
+            "present",
+            "target_type",
+            "delivered_type",
+            "delivered_family",
+            "unrecognised_note",
+        ],
+    )
+    frame["present"] = frame["present"].astype(bool)
+    frame["present_column"] = frame["column"].where(frame["present"])
     return frame
 
 
@@ -487,7 +498,9 @@ def normalise(
     return NormalisedFile(relation, source_format, count, mapping.unmapped, column_names=names)
 
 
-def check_delivery(con: duckdb.DuckDBPyConnection, relation: str, label: str, files: dict[str, dict[str, str]]) -> None:
+def check_delivery(
+    con: duckdb.DuckDBPyConnection, relation: str, label: str, files: dict[str, dict[str, str]]
+) -> None:
     """Checks across the files of one delivery: value sets, currencies, usage signs and dates per slice."""
     current_session().check(
         quality_cur.SLICES,
@@ -512,6 +525,12 @@ def order_facts(con: duckdb.DuckDBPyConnection, relation: str, where: str = "tru
     }
 
 
+def source_variant(source_format: str) -> str:
+    """Legacy CUR (any shape) or CUR 2.0: two exports of the same bill; the overlapping-sources rule
+    (runner.overlapping_sources) refuses to let one replace the other without `--supersede`."""
+    return "legacy CUR" if source_format.startswith("legacy-cur") else "CUR 2.0"
+
+
 FORMAT = SourceFormat(
     provider=PROVIDER,
     source_kind=SOURCE_KIND,
@@ -526,4 +545,5 @@ FORMAT = SourceFormat(
     cost_sql="line_item_unblended_cost",
     check_delivery=check_delivery,
     order_facts=order_facts,
+    variant_of=source_variant,
 )

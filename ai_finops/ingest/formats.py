@@ -39,6 +39,7 @@ class NormalisedFile:
     row_count: int
     unmapped_columns: list[str] = field(default_factory=list)
     column_names: dict[str, str] = field(default_factory=dict)  # landed column -> delivered column
+    facts: dict = field(default_factory=dict)  # format-specific facts for `_delivery.json` (skipped rows)
 
 
 Normaliser = Callable[[duckdb.DuckDBPyConnection, SourceFile, str, dict[str, str]], NormalisedFile]
@@ -61,14 +62,39 @@ class SourceFormat:
     cost_sql: str  # SQL over the normalised relation: the billed amount, for the ingest report
     # Checks across the files of one delivery (the format's delivery-level expectation suite):
     # (connection, relation, delivery label, {file: {landed column: delivered column}}) -> raises IngestError.
-    check_delivery: Callable[[duckdb.DuckDBPyConnection, str, str, dict[str, dict[str, str]]], None] | None = None
+    check_delivery: (
+        Callable[[duckdb.DuckDBPyConnection, str, str, dict[str, dict[str, str]]], None] | None
+    ) = None
     # Which of two deliveries of one key is newer: (connection, relation, SQL filter) -> {"invoice_ids": [...],
     # "data_through": ISO time}; see runner.out_of_order.
     order_facts: Callable[[duckdb.DuckDBPyConnection, str, str], dict] | None = None
+    # A format whose rows span providers (native FOCUS): SQL over the normalised relation giving each row's
+    # provider folder, and every provider folder it can land in. Default: `provider` for every row.
+    provider_sql: str | None = None
+    landing_providers: tuple[str, ...] = ()
+    # What counts as "the same source" within the source kind for the overlapping-sources rule
+    # (runner.overlapping_sources): a delivered file's `_source_format` -> its variant. AWS: legacy CUR vs
+    # CUR 2.0. Default: every file of the source kind is one variant.
+    variant_of: Callable[[str], str] | None = None
+    # Other source kinds of the same provider that are parts of the same bill, not rival sources of it
+    # (e.g. a raw export landed as two datasets): the overlapping-sources rule ignores them.
+    companion_kinds: tuple[str, ...] = ()
+    # A format that spans several landed tables (Azure actual / amortized) names, per discovered unit, the
+    # format that lands it; it raises IngestError when it cannot tell (then only that unit is refused).
+    resolve: Callable[[DeliveryUnit], SourceFormat] | None = None
+
+    def providers(self) -> tuple[str, ...]:
+        """The provider folders this format lands in."""
+        return self.landing_providers or (self.provider,)
 
 
 def registered_formats() -> dict[str, SourceFormat]:
     """Every format `ai-finops ingest <name>` accepts, by command name."""
-    from ai_finops.ingest import aws_cur
+    from ai_finops.ingest import aws_cur, azure_cost, focus_native, gcp_billing
 
-    return {"aws-cur": aws_cur.FORMAT}
+    return {
+        "aws-cur": aws_cur.FORMAT,
+        "focus": focus_native.FORMAT,
+        "gcp-billing": gcp_billing.FORMAT,
+        **{f"azure-cost-{name}": fmt for name, fmt in azure_cost.FORMATS.items()},
+    }

@@ -70,6 +70,9 @@
         'x_netted_source_line_id',
         'x_delivery_id',
         'x_loaded_at',
-        'x_source_format'
+        'x_source_format',
+        'x_source_kind',
+        'x_source_focus_version',
+        'x_amortization_available'
     ]) }}
 {%- endmacro %}

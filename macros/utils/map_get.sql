@@ -1,4 +1,5 @@
-{#- Value of `key` in a map column, or null. -#}
+{#- Value of `key` in a key/value map, or null: a DuckDB MAP, or on BigQuery the
+    STRUCT<key_value ARRAY<STRUCT<key, value>>> a Parquet MAP loads as (keys are unique in both). -#}
 {% macro map_get(column, key) %}
     {{ return(adapter.dispatch('map_get', 'ai_finops')(column, key)) }}
 {% endmacro %}

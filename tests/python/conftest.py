@@ -19,13 +19,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 AWS_FIXTURES = FIXTURES / "aws"
+AZURE_FIXTURES = FIXTURES / "azure"
 
 
 @dataclass
 class World:
-    """One isolated installation: its own data root (landing zone, quarantine, archive) and database."""
+    """One isolated installation: its own data root (landing zone, quarantine, archive) and database.
+
+    GX Data Docs are off unless `gx_docs` names a folder (rendering them costs ~0.5 s per ingest).
+    """
 
     root: Path
+    gx_docs: Path | None = None
 
     @property
     def data_root(self) -> Path:
@@ -44,10 +49,16 @@ class World:
         """Point the package (and dbt's profile) at this world for the duration of the block."""
         saved = {
             k: os.environ.get(k)
-            for k in ("AI_FINOPS_DATA_ROOT", "AI_FINOPS_DUCKDB_PATH", "AI_FINOPS_RAW_ROOT")
+            for k in (
+                "AI_FINOPS_DATA_ROOT",
+                "AI_FINOPS_DUCKDB_PATH",
+                "AI_FINOPS_RAW_ROOT",
+                "AI_FINOPS_GX_DOCS",
+            )
         }
         os.environ["AI_FINOPS_DATA_ROOT"] = str(self.data_root)
         os.environ["AI_FINOPS_DUCKDB_PATH"] = str(self.db_path)
+        os.environ["AI_FINOPS_GX_DOCS"] = str(self.gx_docs) if self.gx_docs else "off"
         os.environ.pop("AI_FINOPS_RAW_ROOT", None)
         try:
             yield

@@ -130,3 +130,50 @@ def test_rebuild_and_redelivery_are_idempotent(demo, dbt):
     assert result.success, failed_nodes(result)
     assert world.query("select count(*) from main_marts.focus_cost_and_usage")[0][0] == rows_before
     assert focus_totals(world) == totals_before
+    # The re-delivery is in the restatement log as a delivery that changed nothing.
+    unchanged = world.query(
+        "select billing_period, rows_added, rows_removed, billed_cost_change, effective_cost_change "
+        "from main_marts.fct_billing_restatements where is_current_delivery order by billing_period"
+    )
+    assert [r[1:] for r in unchanged] == [(0, 0, 0, 0)] * len(demo["truth"]["totals"])
+
+
+def test_billing_periods_and_restatement_log(demo):
+    """Closed months carry their invoice ids, the open month has none; each restated month shows the earlier
+    delivery it replaced, with Σ BilledCost before and after as the generator wrote them."""
+    world, truth = demo["world"], demo["truth"]
+    periods = world.query(
+        "select billing_period, billing_period_status, invoice_ids is not null, delivery_count >= 1 "
+        "from main_marts.dim_billing_periods order by billing_period"
+    )
+    last = truth["generator"]["last_period"]
+    assert periods == [
+        (
+            t["billing_period"],
+            "Open" if t["billing_period"] == last else "Closed",
+            t["billing_period"] != last,
+            True,
+        )
+        for t in sorted(truth["totals"], key=lambda t: t["billing_period"])
+    ]
+    earlier = {e["billing_period"]: e for e in truth["earlier_deliveries"]}
+    final = {t["billing_period"]: t for t in truth["totals"]}
+    log = world.query(
+        "select billing_period, delivery_sequence, rows_before, rows_after, rows_added, rows_removed, "
+        "billed_cost_before, billed_cost_after from main_marts.fct_billing_restatements"
+    )
+    for period, sequence, rows_before, rows_after, added, removed, billed_before, billed_after in log:
+        assert rows_after - rows_before == added - removed
+        if sequence == 1 and period in earlier:  # the earlier delivery
+            assert (rows_before, rows_after) == (0, earlier[period]["row_count"])
+            assert abs(Decimal(billed_after) - Decimal(earlier[period]["billed_cost"])) <= CENT
+        elif sequence == 2 and period in earlier:  # the restated delivery that replaced it
+            assert (rows_before, rows_after) == (earlier[period]["row_count"], final[period]["row_count"])
+            assert added > 0 and removed > 0
+            assert abs(Decimal(billed_before) - Decimal(earlier[period]["billed_cost"])) <= CENT
+            assert abs(Decimal(billed_after) - Decimal(final[period]["billed_cost"])) <= CENT
+        elif sequence == 1:  # a month delivered once, final from the start
+            assert (rows_before, rows_after, added, removed) == (0, final[period]["row_count"], rows_after, 0)
+        else:  # a re-delivery of the final files (test_rebuild_and_redelivery_are_idempotent)
+            assert (added, removed, billed_before) == (0, 0, billed_after)
+    assert {period for period, sequence, *_ in log if sequence == 2} >= set(earlier)

@@ -132,8 +132,11 @@ focus_rows as (
                     case
                         when classified.is_unused_commitment then classified.unused_quantity
                         when classified.line_item_type = 'SavingsPlanCoveredUsage' then classified.raw_amortised_cost
+                        -- the commitment this fee buys: the recurring fee itself (the whole hourly commitment
+                        -- without upfront, the recurring part with partial upfront), so that the purchases of
+                        -- a plan add up to its total commitment (FOCUS 1.2 purchase scenarios 2 and 3)
                         when classified.line_item_type = 'SavingsPlanRecurringFee'
-                            then classified.savings_plan_total_commitment_to_date
+                            then classified.unblended_cost
                         when classified.line_item_type = 'SavingsPlanUpfrontFee' then classified.billed_cost
                     end,
                     0
@@ -281,7 +284,11 @@ focus_rows as (
         classified.billing_period as x_billing_period,
         classified.delivery_id as x_delivery_id,
         classified.loaded_at as x_loaded_at,
-        classified.source_format as x_source_format
+        classified.source_format as x_source_format,
+        'cur' as x_source_kind,
+        cast(null as {{ dbt.type_string() }}) as x_source_focus_version,
+        -- the export carries amortised cost (only Azure's actual-only periods lack it)
+        true as x_amortization_available
     from classified
     left join service_categories
         on classified.product_code = service_categories.product_code

@@ -2,7 +2,12 @@
     provider. Each provider model selects the same columns (macro focus_line_item_columns) in the same
     order; `x_source_provider` tells them apart. -#}
 
-{%- set provider_models = ['int_aws__focus_line_items'] %}
+{%- set provider_models = [
+    'int_aws__focus_line_items',
+    'int_azure__focus_line_items',
+    'int_focus__focus_line_items',
+    'int_gcp__focus_line_items',
+] %}
 
 with
 

@@ -32,7 +32,10 @@ renamed as (
         {{ dbt.date_trunc('month', 'bill_billing_period_start_date') }} as billing_period_start,
         coalesce(
             {{ dbt.cast('bill_billing_period_end_date', dbt.type_timestamp()) }},
-            {{ dbt.cast(dbt.dateadd('month', 1, dbt.date_trunc('month', 'bill_billing_period_start_date')), dbt.type_timestamp()) }}
+            {{ dbt.cast(
+                dbt.dateadd('month', 1, dbt.date_trunc('month', 'bill_billing_period_start_date')),
+                dbt.type_timestamp()
+            ) }}
         ) as billing_period_end,
         {{ month_key('bill_billing_period_start_date') }} as billing_period,
         {{ dbt.cast('line_item_usage_start_date', dbt.type_timestamp()) }} as charge_period_start,

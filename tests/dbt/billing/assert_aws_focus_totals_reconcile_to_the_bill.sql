@@ -75,7 +75,7 @@ focus_bill as (
         sum(BilledCost) as focus_billed_cost,
         sum(EffectiveCost) as focus_effective_cost
     from {{ ref('focus_cost_and_usage') }}
-    where x_source_provider = 'aws'
+    where x_source_provider = 'aws' and x_source_kind = 'cur'
     group by BillingAccountId, x_billing_period, BillingCurrency
 
 ),

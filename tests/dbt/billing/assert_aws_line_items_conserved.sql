@@ -16,7 +16,7 @@ focus_rows as (
         x_source_line_id,
         x_netted_source_line_id
     from {{ ref('focus_cost_and_usage') }}
-    where x_source_provider = 'aws'
+    where x_source_provider = 'aws' and x_source_kind = 'cur'
 
 ),
 

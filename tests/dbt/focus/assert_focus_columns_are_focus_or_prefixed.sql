@@ -51,7 +51,7 @@ unprefixed_extensions as (
     where
         published_columns.column_name is not null
         and published_columns.column_name not in (select focus_columns.column_id from focus_columns)
-        and published_columns.column_name not like 'x\_%' escape '\'
+        and substr(published_columns.column_name, 1, 2) <> 'x_'
 
 ),
 
@@ -65,7 +65,7 @@ focus_after_extension as (
         published_columns.column_name in (select focus_columns.column_id from focus_columns)
         and published_columns.position > (
             select min(extension.position) from published_columns as extension
-            where extension.column_name like 'x\_%' escape '\'
+            where substr(extension.column_name, 1, 2) = 'x_'
         )
 
 )

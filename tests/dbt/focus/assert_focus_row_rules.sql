@@ -4,7 +4,8 @@
       status/id pairs.
     - ListCost = ListUnitPrice x PricingQuantity (relative tolerance 1e-6) when both are set and the row is
       no correction; Credit rows have EffectiveCost = ListCost = ContractedCost = BilledCost; commitment
-      purchases have EffectiveCost 0, PricingCategory Standard and ResourceId = CommitmentDiscountId. -#}
+      purchases have EffectiveCost 0 (unless only Azure's actual dataset has landed for the period:
+      EffectiveCost = BilledCost, x_amortization_available false), PricingCategory Standard and ResourceId = CommitmentDiscountId. -#}
 
 with
 
@@ -33,7 +34,10 @@ checks as (
                 then 'Credit row whose Effective/List/ContractedCost differs from BilledCost'
             when
                 ChargeCategory = 'Purchase' and CommitmentDiscountId is not null and ChargeClass is null
-                and (EffectiveCost <> 0 or PricingCategory <> 'Standard' or ResourceId <> CommitmentDiscountId)
+                and (
+                    (EffectiveCost <> 0 and x_amortization_available)
+                    or PricingCategory <> 'Standard' or ResourceId <> CommitmentDiscountId
+                )
                 then 'commitment purchase not Standard, not zero EffectiveCost or ResourceId not the commitment'
             when CommitmentDiscountStatus = 'Used' and PricingCategory <> 'Committed'
                 then 'commitment-covered usage not priced as Committed'

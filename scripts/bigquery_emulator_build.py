@@ -1,0 +1,673 @@
+"""BigQuery without BigQuery, part 2: `dbt build` on crucible-emulator, then the same totals as DuckDB.
+
+1. `.venv-crucible` holds crucible-emulator (a DuckDB-backed BigQuery REST API, PyPI
+   `crucible-emulator[server]`). It pins duckdb and sqlglot versions of its own, so it has its own venv,
+   installed once and pinned (a marker file records what was installed; nothing is done when it matches).
+2. The emulator is started on 127.0.0.1 on a free port in a process group of its own, and stopped when
+   this script ends, however it ends (finally, atexit, SIGTERM/SIGINT).
+3. The landed AWS CUR Parquet of this world ($AI_FINOPS_DATA_ROOT/raw/aws/cur/billing_account=*/
+   billing_period=*/delivery=*/*.parquet) becomes `raw_aws.cur_line_items` through the BigQuery client's
+   load API. The Parquet load job (`bq load --source_format=PARQUET`, README) is tried first; crucible
+   0.1.0a2 refuses Parquet load jobs ("Not supported by Crucible: load job sourceFormat PARQUET"), so the
+   same rows then go through CSV load jobs (flat columns, and the map entries as rows), and one query
+   gives them the shape BigQuery's Parquet load gives them: a DuckDB MAP is a Parquet MAP group, which
+   BigQuery loads as STRUCT<key_value ARRAY<STRUCT<key, value>>> (entry order kept, NULL map = NULL
+   struct); a Parquet TIMESTAMP without isAdjustedToUTC (what DuckDB writes for TIMESTAMP) is loaded as
+   DATETIME. Staging casts the timestamps, so TIMESTAMP columns build the same.
+4. `dbt build --target bigquery_emulator` (seeds, models, the enforced contract, unit and data tests) with a
+   timeout, as a first build: crucible cannot run the DECLARE/MERGE script of an insert_overwrite
+   re-run, so the incremental path is compiled (scripts/bigquery_offline_check.py) but not run here.
+   crucible has no BIGNUMERIC either: money is NUMERIC (scale 9) on the emulator, through the
+   `bigquery_money_type` var; real BigQuery builds use BIGNUMERIC.
+5. Σ BilledCost, Σ EffectiveCost and rows of focus_cost_and_usage per BillingAccountId x x_billing_period
+   on the emulator are compared with the DuckDB database of the same world ($AI_FINOPS_DUCKDB_PATH, built
+   by `ai-finops build`); money must agree to the cent and row counts exactly.
+
+Exit 0 when the build passed and the totals match; 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ai_finops import paths  # noqa: E402
+
+DBT = ROOT / ".venv" / "bin" / "dbt"
+CRUCIBLE_VENV = Path(os.environ.get("CRUCIBLE_VENV", ROOT / ".venv-crucible"))
+TARGET = ROOT / "target_bq"
+PROJECT = "ai-finops-emulator"  # profiles.yml, target bigquery_emulator
+CENT = Decimal("0.005")  # two amounts agree to the cent when they differ by less than half a cent
+
+# Verified with CPython 3.11.7 (`pip freeze` of a fresh venv; `pip check` clean).
+CRUCIBLE_PINS = """\
+crucible-emulator[server]==0.1.0a2
+anyio==4.16.0
+click==8.5.1
+duckdb==1.5.6
+h11==0.16.0
+idna==3.20
+pytz==2026.6
+PyYAML==6.0.4
+sqlglot==30.22.0
+starlette==1.10.0
+typing_extensions==4.16.0
+uvicorn==0.54.0
+"""
+
+
+def log(message: str) -> None:
+    print(f"bigquery_emulator_build: {message}", flush=True)
+
+
+# --- 1. the emulator's venv ---------------------------------------------------------------------
+
+
+def ensure_crucible_venv() -> Path:
+    """Create or reuse CRUCIBLE_VENV with the pinned crucible-emulator; returns its `crucible` binary."""
+    marker = CRUCIBLE_VENV / ".ai_finops_crucible_setup"
+    crucible = CRUCIBLE_VENV / "bin" / "crucible"
+    python = CRUCIBLE_VENV / "bin" / "python"
+    stamp = f"python={sys.version.split()[0]} pins={' '.join(CRUCIBLE_PINS.split())}"
+    if marker.exists() and marker.read_text().strip() == stamp and crucible.exists():
+        log(f"up to date: {CRUCIBLE_VENV}")
+        return crucible
+    log(f"creating {CRUCIBLE_VENV} (crucible-emulator[server]==0.1.0a2)")
+    subprocess.run(["rm", "-rf", str(CRUCIBLE_VENV)], check=True)
+    # sys._base_executable: the interpreter .venv was made from, not .venv's own python.
+    subprocess.run(
+        [getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(CRUCIBLE_VENV)], check=True
+    )
+    constraints = CRUCIBLE_VENV / "crucible-constraints.txt"
+    constraints.write_text(CRUCIBLE_PINS.replace("[server]", ""))
+    pip = [str(python), "-m", "pip", "--disable-pip-version-check", "--no-input"]
+    subprocess.run(
+        [
+            *pip,
+            "install",
+            "--quiet",
+            "--only-binary=:all:",
+            "-c",
+            str(constraints),
+            "crucible-emulator[server]",
+        ],
+        check=True,
+    )
+    subprocess.run([*pip, "check"], check=True)
+    marker.write_text(stamp + "\n")
+    return crucible
+
+
+# --- 2. the emulator process --------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Emulator:
+    """`crucible serve` on loopback in its own process group; stop() is idempotent."""
+
+    def __init__(self, crucible: Path, log_path: Path) -> None:
+        self.crucible = crucible
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    def start(self, attempts: int = 3, ready_timeout: float = 60.0) -> None:
+        for _ in range(attempts):
+            self.port = free_port()
+            log_file = self.log_path.open("ab")
+            self.process = subprocess.Popen(
+                [
+                    str(self.crucible),
+                    "serve",
+                    "--dialect",
+                    "bigquery",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            log_file.close()
+            if self._wait_ready(ready_timeout):
+                log(f"crucible-emulator ready on 127.0.0.1:{self.port} (pid {self.process.pid})")
+                return
+            self.stop()  # the port was taken in between, or the server died: try another port
+        raise SystemExit(f"crucible-emulator did not start; see {self.log_path}")
+
+    def _wait_ready(self, timeout: float) -> bool:
+        url = f"{self.endpoint}/bigquery/v2/projects/{PROJECT}/datasets"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return True
+            except OSError:
+                time.sleep(0.2)
+        return False
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        except ProcessLookupError:
+            pass
+        log(f"crucible-emulator stopped (pid {process.pid})")
+
+
+def bigquery_client(endpoint: str):
+    from google.api_core.client_options import ClientOptions
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import bigquery
+
+    return bigquery.Client(
+        project=PROJECT,
+        credentials=AnonymousCredentials(),
+        client_options=ClientOptions(api_endpoint=endpoint),
+    )
+
+
+# --- 3. the raw relations ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """One dbt source table: where DuckDB's ingest views expose it and where the BigQuery target reads it."""
+
+    unique_id: str
+    duckdb_relation: str
+    bigquery_table: str  # project.dataset.table
+
+
+def parse_sources(port: int, timeout: float) -> list[Source]:
+    """Every source table of the project, located on both targets (`dbt parse` per target, in parallel)."""
+    runs = {}
+    for target in ("duckdb", "bigquery_emulator"):
+        command = [
+            str(DBT),
+            "parse",
+            "--target",
+            target,
+            "--target-path",
+            str(TARGET / f"parse_{target}"),
+            "--log-path",
+            str(TARGET / "logs"),
+            "--project-dir",
+            str(ROOT),
+            "--profiles-dir",
+            str(ROOT),
+            "--quiet",
+        ]
+        env = {
+            **os.environ,
+            "AI_FINOPS_BQ_EMULATOR_PORT": str(port),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        runs[target] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    manifests = {}
+    for target, process in runs.items():
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise SystemExit(f"dbt parse --target {target} did not finish in {timeout:.0f} s") from None
+        if code != 0:
+            raise SystemExit(f"dbt parse --target {target} failed (exit {code})")
+        manifests[target] = json.loads((TARGET / f"parse_{target}" / "manifest.json").read_text())["sources"]
+    sources = []
+    for unique_id, bq in sorted(manifests["bigquery_emulator"].items()):
+        duck = manifests["duckdb"].get(unique_id)
+        if duck is None:
+            raise SystemExit(f"{unique_id}: a source on BigQuery with no DuckDB counterpart to load it from")
+        sources.append(
+            Source(
+                unique_id,
+                f'"{duck["schema"]}"."{duck["identifier"]}"',
+                f"{bq['database']}.{bq['schema']}.{bq['identifier']}",
+            )
+        )
+    return sources
+
+
+def bigquery_type(arrow_type) -> str:
+    """The BigQuery type a Parquet load gives a column (maps: Parquet MAP group, lists: list inference on)."""
+    import pyarrow as pa
+
+    if pa.types.is_map(arrow_type):
+        key, value = bigquery_type(arrow_type.key_type), bigquery_type(arrow_type.item_type)
+        return f"STRUCT<key_value ARRAY<STRUCT<key {key}, value {value}>>>"
+    if pa.types.is_struct(arrow_type):
+        fields = ", ".join(f"`{f.name}` {bigquery_type(f.type)}" for f in arrow_type)
+        return f"STRUCT<{fields}>"
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return f"ARRAY<{bigquery_type(arrow_type.value_type)}>"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "STRING"
+    if pa.types.is_floating(arrow_type):
+        return "FLOAT64"
+    if pa.types.is_integer(arrow_type):
+        return "INT64"
+    if pa.types.is_boolean(arrow_type):
+        return "BOOL"
+    if pa.types.is_date(arrow_type):
+        return "DATE"
+    if pa.types.is_timestamp(arrow_type):
+        # isAdjustedToUTC (a zone) -> TIMESTAMP; a local TIMESTAMP, as DuckDB writes TIMESTAMP -> DATETIME.
+        return "TIMESTAMP" if arrow_type.tz else "DATETIME"
+    if pa.types.is_decimal(arrow_type):
+        if arrow_type.scale <= 9 and arrow_type.precision - arrow_type.scale <= 29:
+            return "NUMERIC"
+        return "BIGNUMERIC"
+    raise SystemExit(f"no BigQuery load mapping here for Arrow type {arrow_type}")
+
+
+def is_nested(arrow_type) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_map(arrow_type) or pa.types.is_struct(arrow_type) or pa.types.is_list(arrow_type)
+
+
+def encode(value, arrow_type) -> str | None:
+    """A value as text for the row payload: a scalar as its exact text; a struct, list or map as the JSON
+    text of an array of encoded members (struct fields in order, list items, [key, value] pairs)."""
+    import pyarrow as pa
+
+    if value is None:
+        return None
+    if pa.types.is_map(arrow_type):
+        members = [
+            json.dumps([encode(k, arrow_type.key_type), encode(v, arrow_type.item_type)], ensure_ascii=False)
+            for k, v in value
+        ]
+    elif pa.types.is_struct(arrow_type):
+        members = [encode(value.get(f.name), f.type) for f in arrow_type]
+    elif pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        members = [encode(item, arrow_type.value_type) for item in value]
+    elif pa.types.is_floating(arrow_type):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise SystemExit(f"non-finite number {value} in a landed column")
+        return repr(value)  # the shortest text that reads back as the same double
+    elif pa.types.is_timestamp(arrow_type):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f") + ("+00:00" if arrow_type.tz else "")
+    elif pa.types.is_boolean(arrow_type):
+        return "true" if value else "false"
+    elif pa.types.is_date(arrow_type):
+        return value.isoformat()
+    else:
+        return str(value)
+    return json.dumps(members, ensure_ascii=False, separators=(",", ":"))
+
+
+class Decoder:
+    """GoogleSQL that turns encode()d text back into BigQuery values of a Parquet load's types.
+
+    A list or map at row level becomes a CTE (unnest, then array_agg per row, joined back by row number):
+    crucible turns a correlated ARRAY(SELECT ...) per row into about 1 MB of memory per row. Lists and maps
+    inside list items or map values can only be correlated subqueries.
+    """
+
+    def __init__(self, rows_cte: str) -> None:
+        self.rows_cte = rows_cte
+        self.ctes: list[tuple[str, str]] = []  # (name, select)
+
+    def decode(self, arrow_type, text: str, row_level: bool, depth: int = 0) -> str:
+        import pyarrow as pa
+
+        if pa.types.is_struct(arrow_type):
+            fields = ", ".join(
+                f"{self.decode(f.type, f'json_value({text}, {chr(39)}$[{i}]{chr(39)})', row_level, depth)} as `{f.name}`"
+                for i, f in enumerate(arrow_type)
+            )
+            return f"if({text} is null, null, struct({fields}))"
+        if pa.types.is_map(arrow_type) or pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+            item, position = f"item{depth}", f"position{depth}"
+            if pa.types.is_map(arrow_type):
+                key = self.decode(arrow_type.key_type, f"json_value({item}, '$[0]')", False, depth + 1)
+                value = self.decode(arrow_type.item_type, f"json_value({item}, '$[1]')", False, depth + 1)
+                element = f"struct({key} as key, {value} as value)"
+            else:
+                element = self.decode(arrow_type.value_type, item, False, depth + 1)
+            source = f"unnest(json_value_array({text})) as {item} with offset as {position}"
+            if row_level:
+                name = f"nested_{len(self.ctes)}"
+                self.ctes.append(
+                    (
+                        name,
+                        f"select {self.rows_cte}._row, array_agg({element} order by {position}) as items\n"
+                        f"    from {self.rows_cte}\n    cross join {source}\n    group by {self.rows_cte}._row",
+                    )
+                )
+                items = f"coalesce({name}.items, [])"
+            else:
+                items = f"array(select {element} from {source} order by {position})"
+            if pa.types.is_map(arrow_type):
+                return f"if({text} is null, null, struct({items} as key_value))"
+            return items  # BigQuery has no NULL arrays: a NULL list loads as []
+        target = bigquery_type(arrow_type)
+        return text if target == "STRING" else f"cast({text} as {target})"
+
+
+class Loader:
+    """Loads Arrow tables into the emulator through the client's load API, as `bq load` would load Parquet."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.parquet_supported: bool | None = None  # unknown until the first load
+
+    def load(self, table, destination: str) -> int:
+        dataset = destination.rsplit(".", 1)[0]
+        self.client.create_dataset(dataset, exists_ok=True)
+        if self.parquet_supported is not False and self._parquet(table, destination):
+            return self.client.get_table(destination).num_rows
+        return self._json_rows(table, destination)
+
+    def _parquet(self, table, destination: str) -> bool:
+        """The load the README documents (`bq load --source_format=PARQUET`)."""
+        import pyarrow.parquet as pq
+        from google.api_core.exceptions import BadRequest
+        from google.cloud import bigquery
+
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        buffer.seek(0)
+        config = bigquery.LoadJobConfig(
+            source_format=bigquery.SourceFormat.PARQUET,
+            write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
+        )
+        if "list<" in str(table.schema):  # lists anywhere: --parquet_enable_list_inference
+            config.parquet_options = bigquery.ParquetOptions.from_api_repr({"enableListInference": True})
+        try:
+            self.client.load_table_from_file(buffer, destination, job_config=config).result()
+        except BadRequest as exc:
+            if "Not supported by Crucible" not in str(exc):
+                raise
+            log(f"Parquet load job refused by the emulator ({str(exc).split(';')[0]}): loading as JSON rows")
+            self.client.delete_table(destination, not_found_ok=True)
+            self.parquet_supported = False
+            return False
+        self.parquet_supported = True
+        return True
+
+    def _json_rows(self, table, destination: str) -> int:
+        """crucible's CSV load inserts value by value (~0.2 ms each): a wide row per CSV line would take
+        minutes. Each row travels as one JSON array of encode()d texts, [row number, column 0, column 1, ...],
+        in a one-column CSV load job, and one query casts the texts back into the Parquet load's columns."""
+        from google.cloud import bigquery
+
+        columns = list(table.schema)
+        data = [table.column(i).to_pylist() for i in range(len(columns))]
+        lines = []
+        for row in range(table.num_rows):
+            texts = [str(row)] + [encode(data[i][row], field.type) for i, field in enumerate(columns)]
+            line = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
+            lines.append('"' + line.replace('"', '""') + '"\n')
+        staging = f"{destination}__ai_finops_load"
+        config = bigquery.LoadJobConfig(
+            source_format=bigquery.SourceFormat.CSV,
+            schema=[bigquery.SchemaField("payload", "STRING")],
+            write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
+        )
+        self.client.load_table_from_file(
+            io.BytesIO("".join(lines).encode("utf-8")), staging, job_config=config
+        ).result()
+
+        decoder = Decoder("landed")
+        select_list = [
+            f"{decoder.decode(field.type, f'landed.texts[safe_offset({i + 1})]', True)} as `{field.name}`"
+            for i, field in enumerate(columns)
+        ]
+        ctes = [
+            (
+                "landed",
+                f"select cast(texts[safe_offset(0)] as int64) as _row, texts\n"
+                f"    from (select json_value_array(payload) as texts from `{staging}`) as payloads",
+            ),
+            *decoder.ctes,
+        ]
+        joins = "".join(f"\nleft join {name} on landed._row = {name}._row" for name, _ in decoder.ctes)
+        sql = (
+            f"create or replace table `{destination}` as\nwith\n"
+            + ",\n".join(f"{name} as (\n    {select}\n)" for name, select in ctes)
+            + "\nselect\n    "
+            + ",\n    ".join(select_list)
+            + f"\nfrom landed{joins}"
+        )
+        self.client.query(sql).result()
+        self.client.delete_table(staging)
+        return self.client.get_table(destination).num_rows
+
+
+def load_sources(client, sources: list[Source]) -> None:
+    """Every source table, with the rows DuckDB's ingest views read from this world's landing zone."""
+    import duckdb
+
+    loader = Loader(client)
+    db_path = paths.duckdb_path()
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        for source in sources:
+            table = con.sql(f"select * from {source.duckdb_relation}").to_arrow_table()
+            rows = loader.load(table, source.bigquery_table)
+            if rows != table.num_rows:
+                raise SystemExit(f"{source.bigquery_table}: loaded {rows} rows of {table.num_rows}")
+            log(f"{source.duckdb_relation} -> {source.bigquery_table}: {rows:,} rows")
+    finally:
+        con.close()
+
+
+# --- 4. dbt build -------------------------------------------------------------------------------
+
+
+def dbt_build(port: int, timeout: float) -> Path:
+    target = TARGET / "emulator"
+    command = [
+        str(DBT),
+        "build",
+        "--target",
+        "bigquery_emulator",
+        "--vars",
+        "{bigquery_money_type: numeric}",
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(TARGET / "logs"),
+        "--project-dir",
+        str(ROOT),
+        "--profiles-dir",
+        str(ROOT),
+    ]
+    env = {
+        **os.environ,
+        "AI_FINOPS_BQ_EMULATOR_PORT": str(port),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    log("$ " + " ".join(command))
+    with subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True) as process:
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise SystemExit(f"dbt build on the emulator did not finish in {timeout:.0f} s") from None
+    if code != 0:
+        raise SystemExit(f"dbt build --target bigquery_emulator failed (exit {code}; see the output above)")
+    return target
+
+
+# --- 5. totals ----------------------------------------------------------------------------------
+
+TOTALS_SQL = """
+select
+    BillingAccountId as billing_account_id,
+    x_billing_period as billing_period,
+    sum(BilledCost) as billed_cost,
+    sum(EffectiveCost) as effective_cost,
+    count(*) as n_rows
+from {relation}
+group by BillingAccountId, x_billing_period
+"""
+
+
+def emulator_totals(client, target: Path) -> dict[tuple[str, str], tuple[Decimal, Decimal, int]]:
+    manifest = json.loads((target / "manifest.json").read_text())
+    node = manifest["nodes"]["model.ai_finops.focus_cost_and_usage"]
+    relation = f"`{node['database']}`.`{node['schema']}`.`{node['alias']}`"
+    rows = client.query(TOTALS_SQL.format(relation=relation)).result()
+    return {
+        (r["billing_account_id"], r["billing_period"]): (
+            Decimal(r["billed_cost"]),
+            Decimal(r["effective_cost"]),
+            int(r["n_rows"]),
+        )
+        for r in rows
+    }
+
+
+def duckdb_totals() -> dict[tuple[str, str], tuple[Decimal, Decimal, int]]:
+    import duckdb
+
+    db_path = paths.duckdb_path()
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        schemas = [
+            row[0]
+            for row in con.execute(
+                "select table_schema from information_schema.tables where table_name = 'focus_cost_and_usage'"
+            ).fetchall()
+        ]
+        if len(schemas) != 1:
+            raise SystemExit(f"{db_path}: expected one focus_cost_and_usage, found schemas {schemas}")
+        rows = con.execute(TOTALS_SQL.format(relation=f'"{schemas[0]}".focus_cost_and_usage')).fetchall()
+    finally:
+        con.close()
+    return {(a, p): (Decimal(b), Decimal(e), int(n)) for a, p, b, e, n in rows}
+
+
+def compare(duck: dict, emulated: dict) -> bool:
+    """Print both engines' totals side by side; True when every key matches (money to the cent, rows exactly)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="focus_cost_and_usage: DuckDB vs BigQuery emulator (crucible)")
+    for name, justify in [
+        ("billing account", "left"),
+        ("period", "left"),
+        ("Σ BilledCost DuckDB", "right"),
+        ("Σ BilledCost emulator", "right"),
+        ("Σ EffectiveCost DuckDB", "right"),
+        ("Σ EffectiveCost emulator", "right"),
+        ("rows DuckDB", "right"),
+        ("rows emulator", "right"),
+        ("match", "left"),
+    ]:
+        table.add_column(name, justify=justify)
+
+    def cells(values):
+        if values is None:
+            return ["-", "-", "-"]
+        return [f"{values[0]:,.6f}", f"{values[1]:,.6f}", str(values[2])]
+
+    all_match = bool(duck)
+    grand = {"duckdb": [Decimal(0), Decimal(0), 0], "emulator": [Decimal(0), Decimal(0), 0]}
+    for key in sorted(set(duck) | set(emulated)):
+        d, e = duck.get(key), emulated.get(key)
+        match = (
+            d is not None
+            and e is not None
+            and abs(d[0] - e[0]) < CENT
+            and abs(d[1] - e[1]) < CENT
+            and d[2] == e[2]
+        )
+        all_match &= match
+        for engine, values in (("duckdb", d), ("emulator", e)):
+            if values is not None:
+                grand[engine] = [a + b for a, b in zip(grand[engine], values, strict=True)]
+        dc, ec = cells(d), cells(e)
+        table.add_row(
+            key[0], key[1], dc[0], ec[0], dc[1], ec[1], dc[2], ec[2], "ok" if match else "DIFFERENT"
+        )
+    dc, ec = cells(grand["duckdb"]), cells(grand["emulator"])
+    table.add_row("total", "", dc[0], ec[0], dc[1], ec[1], dc[2], ec[2], "ok" if all_match else "DIFFERENT")
+    Console(width=200).print(table)
+    return all_match
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=900.0, help="seconds for the dbt build (default 900)"
+    )
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    TARGET.mkdir(parents=True, exist_ok=True)
+    crucible = ensure_crucible_venv()
+    emulator = Emulator(crucible, TARGET / "crucible.log")
+    atexit.register(emulator.stop)
+
+    def on_signal(signum, _frame):
+        raise SystemExit(128 + signum)  # unwinds through finally: the emulator is stopped
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        emulator.start()
+        sources = parse_sources(emulator.port, args.timeout)
+        client = bigquery_client(emulator.endpoint)
+        load_sources(client, sources)
+        target = dbt_build(emulator.port, args.timeout)
+        emulated = emulator_totals(client, target)
+    finally:
+        emulator.stop()
+    matched = compare(duckdb_totals(), emulated)
+    log(f"done in {time.perf_counter() - started:.1f} s")
+    if not matched:
+        log("the emulator's totals differ from DuckDB's (see the table)")
+        return 1
+    log("emulator totals match DuckDB to the cent, row counts exactly")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,15 +5,17 @@
    installed once and pinned (a marker file records what was installed; nothing is done when it matches).
 2. The emulator is started on 127.0.0.1 on a free port in a process group of its own, and stopped when
    this script ends, however it ends (finally, atexit, SIGTERM/SIGINT).
-3. The landed AWS CUR Parquet of this world ($AI_FINOPS_DATA_ROOT/raw/aws/cur/billing_account=*/
-   billing_period=*/delivery=*/*.parquet) becomes `raw_aws.cur_line_items` through the BigQuery client's
-   load API. The Parquet load job (`bq load --source_format=PARQUET`, README) is tried first; crucible
-   0.1.0a2 refuses Parquet load jobs ("Not supported by Crucible: load job sourceFormat PARQUET"), so the
-   same rows then go through CSV load jobs (flat columns, and the map entries as rows), and one query
-   gives them the shape BigQuery's Parquet load gives them: a DuckDB MAP is a Parquet MAP group, which
-   BigQuery loads as STRUCT<key_value ARRAY<STRUCT<key, value>>> (entry order kept, NULL map = NULL
-   struct); a Parquet TIMESTAMP without isAdjustedToUTC (what DuckDB writes for TIMESTAMP) is loaded as
-   DATETIME. Staging casts the timestamps, so TIMESTAMP columns build the same.
+3. Every dbt source table is loaded with the rows DuckDB's ingest views read from this world's landing zone
+   ($AI_FINOPS_DUCKDB_PATH; `raw_aws.cur_line_items` is exactly the landed Parquet under
+   $AI_FINOPS_DATA_ROOT/raw/aws/cur/billing_account=*/billing_period=*/delivery=*/), through the BigQuery
+   client's load API, at the place the BigQuery target reads it (both targets' manifests name it). A
+   Parquet load job of the Parquet DuckDB writes (`bq load --source_format=PARQUET`, README) is tried first;
+   crucible 0.1.0a2 refuses Parquet load jobs ("Not supported by Crucible: load job sourceFormat PARQUET"),
+   so the same rows then go through a CSV load job and one query gives them the shape BigQuery documents
+   for a Parquet load: a DuckDB MAP is a Parquet MAP group, loaded as STRUCT<key_value ARRAY<STRUCT<key,
+   value>>> (entry order kept, NULL map = NULL struct); a TIMESTAMP without zone (isAdjustedToUTC false, as
+   DuckDB writes TIMESTAMP) as DATETIME, TIMESTAMPTZ as TIMESTAMP; STRUCT as STRUCT, LIST as ARRAY (list
+   inference on), DECIMAL(38,9) as NUMERIC. Staging casts timestamps, so TIMESTAMP columns build the same.
 4. `dbt build --target bigquery_emulator` (seeds, models, the enforced contract, unit and data tests) with a
    timeout, as a first build: crucible cannot run the DECLARE/MERGE script of an insert_overwrite
    re-run, so the incremental path is compiled (scripts/bigquery_offline_check.py) but not run here.
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import fcntl
 import io
 import json
 import os
@@ -50,7 +53,7 @@ from ai_finops import paths  # noqa: E402
 
 DBT = ROOT / ".venv" / "bin" / "dbt"
 CRUCIBLE_VENV = Path(os.environ.get("CRUCIBLE_VENV", ROOT / ".venv-crucible"))
-TARGET = ROOT / "target_bq"
+TARGET = Path(os.environ.get("AI_FINOPS_BQ_TARGET_DIR", ROOT / "target_bq"))  # dbt target paths and logs
 PROJECT = "ai-finops-emulator"  # profiles.yml, target bigquery_emulator
 CENT = Decimal("0.005")  # two amounts agree to the cent when they differ by less than half a cent
 
@@ -79,7 +82,15 @@ def log(message: str) -> None:
 
 
 def ensure_crucible_venv() -> Path:
-    """Create or reuse CRUCIBLE_VENV with the pinned crucible-emulator; returns its `crucible` binary."""
+    """Create or reuse CRUCIBLE_VENV with the pinned crucible-emulator; returns its `crucible` binary.
+    A lock file beside the venv keeps two concurrent runs from building it at once."""
+    CRUCIBLE_VENV.parent.mkdir(parents=True, exist_ok=True)
+    with open(CRUCIBLE_VENV.parent / f"{CRUCIBLE_VENV.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_crucible_venv()
+
+
+def _ensure_crucible_venv() -> Path:
     marker = CRUCIBLE_VENV / ".ai_finops_crucible_setup"
     crucible = CRUCIBLE_VENV / "bin" / "crucible"
     python = CRUCIBLE_VENV / "bin" / "python"
@@ -297,41 +308,35 @@ def bigquery_type(arrow_type) -> str:
     raise SystemExit(f"no BigQuery load mapping here for Arrow type {arrow_type}")
 
 
-def is_nested(arrow_type) -> bool:
+def encode_sql(arrow_type, expression: str, depth: int = 0) -> str:
+    """DuckDB SQL giving a value as text for the row payload: a scalar as its exact text (DOUBLE prints as
+    its shortest round-trip text); a struct, list or map as the JSON text of an array of encoded members
+    (struct fields in order, list items, [key, value] pairs). NULL stays NULL."""
     import pyarrow as pa
 
-    return pa.types.is_map(arrow_type) or pa.types.is_struct(arrow_type) or pa.types.is_list(arrow_type)
-
-
-def encode(value, arrow_type) -> str | None:
-    """A value as text for the row payload: a scalar as its exact text; a struct, list or map as the JSON
-    text of an array of encoded members (struct fields in order, list items, [key, value] pairs)."""
-    import pyarrow as pa
-
-    if value is None:
-        return None
+    item = f"item{depth}"
+    if pa.types.is_struct(arrow_type):
+        members = ", ".join(
+            encode_sql(field.type, f"struct_extract({expression}, '{field.name}')", depth)
+            for field in arrow_type
+        )
+        return f"case when {expression} is not null then cast(to_json([{members}]) as varchar) end"
     if pa.types.is_map(arrow_type):
-        members = [
-            json.dumps([encode(k, arrow_type.key_type), encode(v, arrow_type.item_type)], ensure_ascii=False)
-            for k, v in value
-        ]
-    elif pa.types.is_struct(arrow_type):
-        members = [encode(value.get(f.name), f.type) for f in arrow_type]
-    elif pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
-        members = [encode(item, arrow_type.value_type) for item in value]
-    elif pa.types.is_floating(arrow_type):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise SystemExit(f"non-finite number {value} in a landed column")
-        return repr(value)  # the shortest text that reads back as the same double
-    elif pa.types.is_timestamp(arrow_type):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f") + ("+00:00" if arrow_type.tz else "")
-    elif pa.types.is_boolean(arrow_type):
-        return "true" if value else "false"
-    elif pa.types.is_date(arrow_type):
-        return value.isoformat()
-    else:
-        return str(value)
-    return json.dumps(members, ensure_ascii=False, separators=(",", ":"))
+        pair = (
+            f"cast(to_json([{encode_sql(arrow_type.key_type, f'{item}.key', depth + 1)}, "
+            f"{encode_sql(arrow_type.item_type, f'{item}.value', depth + 1)}]) as varchar)"
+        )
+        entries = f"list_transform(map_entries({expression}), lambda {item}: {pair})"
+        return f"case when {expression} is not null then cast(to_json({entries}) as varchar) end"
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        member = encode_sql(arrow_type.value_type, item, depth + 1)
+        items = f"list_transform({expression}, lambda {item}: {member})"
+        return f"case when {expression} is not null then cast(to_json({items}) as varchar) end"
+    if pa.types.is_timestamp(arrow_type) and arrow_type.tz:
+        return f"cast(timezone('UTC', {expression}) as varchar) || '+00:00'"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return expression
+    return f"cast({expression} as varchar)"
 
 
 class Decoder:
@@ -384,59 +389,74 @@ class Decoder:
 
 
 class Loader:
-    """Loads Arrow tables into the emulator through the client's load API, as `bq load` would load Parquet."""
+    """Loads DuckDB relations into the emulator through the client's load API, as `bq load` loads Parquet."""
 
-    def __init__(self, client) -> None:
+    # crucible inserts a CSV line at ~2 ms, but a long line costs memory in the query that splits it again.
+    ROWS_PER_LINE = 10
+
+    def __init__(self, client, con) -> None:
         self.client = client
+        self.con = con  # the DuckDB file of this world, read only
         self.parquet_supported: bool | None = None  # unknown until the first load
 
-    def load(self, table, destination: str) -> int:
-        dataset = destination.rsplit(".", 1)[0]
-        self.client.create_dataset(dataset, exists_ok=True)
-        if self.parquet_supported is not False and self._parquet(table, destination):
+    def load(self, relation: str, destination: str) -> int:
+        self.client.create_dataset(destination.rsplit(".", 1)[0], exists_ok=True)
+        schema = self.con.sql(f"select * from {relation} limit 0").to_arrow_table().schema
+        if self.parquet_supported is not False and self._parquet(relation, schema, destination):
             return self.client.get_table(destination).num_rows
-        return self._json_rows(table, destination)
+        return self._json_rows(relation, schema, destination)
 
-    def _parquet(self, table, destination: str) -> bool:
-        """The load the README documents (`bq load --source_format=PARQUET`)."""
-        import pyarrow.parquet as pq
+    def _parquet(self, relation: str, schema, destination: str) -> bool:
+        """The load the README documents (`bq load --source_format=PARQUET`), of the Parquet DuckDB writes."""
+        import tempfile
+
         from google.api_core.exceptions import BadRequest
         from google.cloud import bigquery
 
-        buffer = io.BytesIO()
-        pq.write_table(table, buffer)
-        buffer.seek(0)
         config = bigquery.LoadJobConfig(
             source_format=bigquery.SourceFormat.PARQUET,
             write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
         )
-        if "list<" in str(table.schema):  # lists anywhere: --parquet_enable_list_inference
+        if "list<" in str(schema):  # lists anywhere: --parquet_enable_list_inference
             config.parquet_options = bigquery.ParquetOptions.from_api_repr({"enableListInference": True})
-        try:
-            self.client.load_table_from_file(buffer, destination, job_config=config).result()
-        except BadRequest as exc:
-            if "Not supported by Crucible" not in str(exc):
-                raise
-            log(f"Parquet load job refused by the emulator ({str(exc).split(';')[0]}): loading as JSON rows")
-            self.client.delete_table(destination, not_found_ok=True)
-            self.parquet_supported = False
-            return False
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "rows.parquet"
+            self.con.execute(f"copy (select * from {relation}) to '{path}' (format parquet)").fetchall()
+            try:
+                with path.open("rb") as handle:
+                    self.client.load_table_from_file(handle, destination, job_config=config).result()
+            except BadRequest as exc:
+                if "Not supported by Crucible" not in str(exc):
+                    raise
+                log(
+                    f"Parquet load job refused by the emulator ({str(exc).split(';')[0]}): loading as JSON rows"
+                )
+                self.client.delete_table(destination, not_found_ok=True)
+                self.parquet_supported = False
+                return False
         self.parquet_supported = True
         return True
 
-    def _json_rows(self, table, destination: str) -> int:
-        """crucible's CSV load inserts value by value (~0.2 ms each): a wide row per CSV line would take
-        minutes. Each row travels as one JSON array of encode()d texts, [row number, column 0, column 1, ...],
-        in a one-column CSV load job, and one query casts the texts back into the Parquet load's columns."""
+    def _json_rows(self, relation: str, schema, destination: str) -> int:
+        """crucible's CSV load inserts line by line (~2 ms a line) and takes no nested types. So DuckDB
+        encodes each row as a JSON array of texts ([row number, column 0, column 1, ...], encode_sql), a few
+        hundred rows go in one line of a one-column CSV load job, and one query casts the texts back into
+        the Parquet load's columns and types."""
         from google.cloud import bigquery
 
-        columns = list(table.schema)
-        data = [table.column(i).to_pylist() for i in range(len(columns))]
-        lines = []
-        for row in range(table.num_rows):
-            texts = [str(row)] + [encode(data[i][row], field.type) for i, field in enumerate(columns)]
-            line = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
-            lines.append('"' + line.replace('"', '""') + '"\n')
+        columns = list(schema)
+        texts = ", ".join(
+            ["cast(_row as varchar)"]
+            + [encode_sql(field.type, f'numbered."{field.name}"') for field in columns]
+        )
+        chunks = self.con.execute(
+            f"""
+            select '[' || string_agg(cast(to_json([{texts}]) as varchar), ',' order by _row) || ']'
+            from (select row_number() over () - 1 as _row, * from {relation}) as numbered
+            group by _row // {self.ROWS_PER_LINE}
+            """
+        ).fetchall()
+        body = "".join('"' + chunk.replace('"', '""') + '"\n' for (chunk,) in chunks)
         staging = f"{destination}__ai_finops_load"
         config = bigquery.LoadJobConfig(
             source_format=bigquery.SourceFormat.CSV,
@@ -444,7 +464,7 @@ class Loader:
             write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
         )
         self.client.load_table_from_file(
-            io.BytesIO("".join(lines).encode("utf-8")), staging, job_config=config
+            io.BytesIO(body.encode("utf-8")), staging, job_config=config
         ).result()
 
         decoder = Decoder("landed")
@@ -455,8 +475,12 @@ class Loader:
         ctes = [
             (
                 "landed",
-                f"select cast(texts[safe_offset(0)] as int64) as _row, texts\n"
-                f"    from (select json_value_array(payload) as texts from `{staging}`) as payloads",
+                "select cast(texts[safe_offset(0)] as int64) as _row, texts\n"
+                "    from (\n"
+                "        select json_value_array(row_json) as texts\n"
+                f"        from `{staging}` as chunks\n"
+                "        cross join unnest(json_query_array(chunks.payload)) as row_json\n"
+                "    ) as payloads",
             ),
             *decoder.ctes,
         ]
@@ -477,16 +501,19 @@ def load_sources(client, sources: list[Source]) -> None:
     """Every source table, with the rows DuckDB's ingest views read from this world's landing zone."""
     import duckdb
 
-    loader = Loader(client)
-    db_path = paths.duckdb_path()
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(paths.duckdb_path()), read_only=True)
+    loader = Loader(client, con)
     try:
         for source in sources:
-            table = con.sql(f"select * from {source.duckdb_relation}").to_arrow_table()
-            rows = loader.load(table, source.bigquery_table)
-            if rows != table.num_rows:
-                raise SystemExit(f"{source.bigquery_table}: loaded {rows} rows of {table.num_rows}")
-            log(f"{source.duckdb_relation} -> {source.bigquery_table}: {rows:,} rows")
+            started = time.perf_counter()
+            expected = con.execute(f"select count(*) from {source.duckdb_relation}").fetchall()[0][0]
+            rows = loader.load(source.duckdb_relation, source.bigquery_table)
+            if rows != expected:
+                raise SystemExit(f"{source.bigquery_table}: loaded {rows} rows of {expected}")
+            log(
+                f"{source.duckdb_relation} -> {source.bigquery_table}: {rows:,} rows "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
     finally:
         con.close()
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DBT = ROOT / ".venv" / "bin" / "dbt"
-TARGET_ROOT = ROOT / "target_bq"
+TARGET_ROOT = Path(os.environ.get("AI_FINOPS_BQ_TARGET_DIR", ROOT / "target_bq"))  # dbt target paths and logs
 PARSED_RESOURCE_TYPES = ("model", "test", "analysis")
 
 # (name, vars): the first-build compile and the incremental one.

@@ -54,12 +54,12 @@ import pyarrow.parquet as pq
 from ai_finops.errors import IngestError
 from ai_finops.ingest.formats import DeliveryUnit, NormalisedFile, SourceFile, SourceFormat
 from ai_finops.ingest.gcp_billing_schema import (
-    COST_TYPES,
     EXPORT_COLUMNS,
     EXPORT_SCHEMA,
     LINEAGE_COLUMNS,
-    REQUIRED_PATHS,
 )
+from ai_finops.quality import gcp_billing as quality_gcp
+from ai_finops.quality.gx import current_session
 
 PROVIDER = "gcp"
 SOURCE_KIND = "billing_export"
@@ -471,61 +471,6 @@ def _sql_str(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-_ROW_CHECKS: tuple[tuple[str, str, str], ...] = (
-    ("billing_account_id", "billing_account_id is null", "has no billing account id"),
-    (
-        "invoice.month",
-        "invoice.month is null",
-        "has no invoice.month (the invoice month the row is billed in)",
-    ),
-    (
-        "invoice.month",
-        "not regexp_full_match(invoice.month, '[0-9]{4}(0[1-9]|1[0-2])')",
-        "is not an invoice month YYYYMM",
-    ),
-    ("cost", "cost is null", "has no cost"),
-    ("cost", "isnan(cost) or isinf(cost)", "is not a finite number"),
-    ("currency", "currency is null or not regexp_full_match(currency, '[A-Z]{3}')", "is not a currency code"),
-    ("usage_start_time", "usage_start_time is null", "has no usage start time"),
-    (
-        "cost_type",
-        "cost_type is null or lower(cost_type) not in (" + ", ".join(_sql_str(t) for t in COST_TYPES) + ")",
-        "is not a documented cost_type (" + ", ".join(COST_TYPES) + ")",
-    ),
-    (
-        "credits.amount",
-        "len(list_filter(credits, lambda c: c.amount is null or isnan(c.amount) or isinf(c.amount))) > 0",
-        "holds a credit whose amount is missing or not a finite number",
-    ),
-)
-
-_SHOWN = {
-    "billing_account_id": "billing_account_id",
-    "invoice.month": "invoice.month",
-    "cost": "cast(cost as varchar)",
-    "currency": "currency",
-    "usage_start_time": "cast(usage_start_time as varchar)",
-    "cost_type": "cost_type",
-    "credits.amount": "cast(credits as varchar)",
-}
-
-
-def _check_rows(con: duckdb.DuckDBPyConnection, relation: str, path: Path) -> None:
-    counts = con.execute(
-        "select "
-        + ", ".join(f"count(*) filter (where {cond})" for _, cond, _ in _ROW_CHECKS)
-        + f" from {relation}"
-    ).fetchone()
-    for (column, cond, problem), bad in zip(_ROW_CHECKS, counts, strict=True):
-        if bad:
-            row, shown = con.execute(
-                f"select _source_row_number, {_SHOWN[column]} from {relation} where {cond} "
-                "order by _source_row_number limit 1"
-            ).fetchone()
-            value = "" if shown is None else f" ({shown!r})"
-            raise IngestError(path, column, f"{bad} row(s) {problem}; first at data row {row}{value}")
-
-
 def _check_month_hint(con: duckdb.DuckDBPyConnection, relation: str, path: Path) -> None:
     hints = _MONTH_HINT.findall(str(path))
     if not hints:
@@ -556,11 +501,10 @@ def normalise(
             "this Parquet file has flattened (dotted) column names; write the export with its nested "
             "columns (BigQuery EXPORT DATA ... FORMAT = 'PARQUET' does), or deliver the flattened CSV",
         )
+    quality = current_session()
+    run_name = f"{path.name} ({lineage['_delivery_id']})"
     if "*" not in present:
-        for required in REQUIRED_PATHS:
-            dotted = ".".join(required)
-            if dotted not in present:
-                raise IngestError(path, dotted, "required column is missing")
+        quality.check(quality_gcp.SCHEMA, quality_gcp.schema_facts(present), path, run_name=run_name)
     if source.kind == "parquet":
         table, unmapped = _read_parquet(path)
         row_numbers = list(range(1, table.num_rows + 1))
@@ -571,8 +515,6 @@ def normalise(
     else:
         table, row_numbers, unmapped = _read_flat_csv(path)
         source_format = "pandas-flattened-csv"
-    if table.num_rows == 0:
-        raise IngestError(path, None, "the file holds no rows")
     table = table.append_column("_source_row_number", pa.array(row_numbers, pa.int64()))
     arrow_name = f"{relation}_arrow"
     con.register(arrow_name, table)
@@ -589,7 +531,7 @@ def normalise(
         )
     finally:
         con.unregister(arrow_name)
-    _check_rows(con, relation, path)
+    quality.check(quality_gcp.VALUES, quality_gcp.row_facts(con, relation), path, run_name=run_name)
     _check_month_hint(con, relation, path)
     names = {name: name for name in EXPORT_COLUMNS}
     return NormalisedFile(relation, source_format, table.num_rows, unmapped, column_names=names)
@@ -664,8 +606,9 @@ def check_delivery(
     if not problems:
         return
     advice = (
-        "a GCP extraction must hold whole invoice months (README, 'Google Cloud': EXPORT DATA ... WHERE "
-        "invoice.month IN (...)); pass --allow-partial-months to land it as the whole month anyway"
+        "a GCP extraction must hold whole invoice months (README, 'Google Cloud billing export': "
+        "EXPORT DATA ... WHERE invoice.month IN (...)); pass --allow-partial-months to land it as the whole "
+        "month anyway"
     )
     if not allow_partial_months:
         raise IngestError(

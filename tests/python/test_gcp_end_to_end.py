@@ -45,7 +45,16 @@ def gcp(tmp_path_factory, dbt):
     with world.active():
         earlier = gcp_billing.ingest([exports / "gcp" / "billing_export_earlier"])
         # models and seeds only: the data tests run once, on the second build; the unit tests run in `make test`
-        first_build = dbt(world, "build", "--resource-type", "model", "--resource-type", "seed")
+        first_build = dbt(
+            world,
+            "build",
+            "--select",
+            "+focus_cost_and_usage",
+            "--resource-type",
+            "model",
+            "--resource-type",
+            "seed",
+        )
         before = focus_totals(world)
         final = gcp_billing.ingest([exports / "gcp" / "billing_export"])
         sample = gcp_billing.ingest([LANDED_SAMPLE])

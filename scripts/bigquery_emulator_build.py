@@ -16,6 +16,10 @@
    value>>> (entry order kept, NULL map = NULL struct); a TIMESTAMP without zone (isAdjustedToUTC false, as
    DuckDB writes TIMESTAMP) as DATETIME, TIMESTAMPTZ as TIMESTAMP; STRUCT as STRUCT, LIST as ARRAY (list
    inference on), DECIMAL(38,9) as NUMERIC. Staging casts timestamps, so TIMESTAMP columns build the same.
+   GCP on real BigQuery is read in place through a view (`dbt run-operation
+   create_gcp_billing_export_lineage_view`); that operation is run here on the same rows held as Google's
+   export table holds them (no lineage columns), and the view must give the same rows and Σ cost per
+   billing account x invoice month, with one row id per row.
 4. `dbt build --target bigquery_emulator` (seeds, models, the enforced contract, unit and data tests) with a
    timeout, as a first build: crucible cannot run the DECLARE/MERGE script of an insert_overwrite
    re-run, so the incremental path is compiled (scripts/bigquery_offline_check.py) but not run here.
@@ -518,20 +522,13 @@ def load_sources(client, sources: list[Source]) -> None:
         con.close()
 
 
-# --- 4. dbt build -------------------------------------------------------------------------------
-
-
-def dbt_build(port: int, timeout: float) -> Path:
-    target = TARGET / "emulator"
+def dbt_command(port: int, timeout: float, *arguments: str) -> None:
+    """One dbt CLI call against the emulator, in its own process group, killed at the timeout."""
     command = [
         str(DBT),
-        "build",
+        *arguments,
         "--target",
         "bigquery_emulator",
-        "--vars",
-        "{bigquery_money_type: numeric}",
-        "--target-path",
-        str(target),
         "--log-path",
         str(TARGET / "logs"),
         "--project-dir",
@@ -551,9 +548,97 @@ def dbt_build(port: int, timeout: float) -> Path:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            raise SystemExit(f"dbt build on the emulator did not finish in {timeout:.0f} s") from None
+            raise SystemExit(
+                f"dbt {arguments[0]} on the emulator did not finish in {timeout:.0f} s"
+            ) from None
     if code != 0:
-        raise SystemExit(f"dbt build --target bigquery_emulator failed (exit {code}; see the output above)")
+        raise SystemExit(
+            f"dbt {arguments[0]} --target bigquery_emulator failed (exit {code}; see the output above)"
+        )
+
+
+# GCP on BigQuery reads Google's export table in place, through the view that
+# `dbt run-operation create_gcp_billing_export_lineage_view` puts in front of it (README, "BigQuery"). The
+# build reads the landed rows (the view re-sorts the export in every query that reads it, too slow for CI);
+# this check proves the operation on the same rows: the export table as Google holds it (no lineage
+# columns), the view created by the operation, and per billing account x invoice month the same rows,
+# Σ cost, and one row number per row of a delivery.
+GCP_EXPORT_SOURCE = "source.ai_finops.gcp_billing.gcp_billing_export_resource_v1"
+GCP_LINEAGE_COLUMNS = ("_delivery_id", "_source_file", "_source_row_number", "_source_format", "_loaded_at")
+GCP_VIEW_CHECK_DATASET = "raw_gcp_view_check"
+GCP_VIEW_TOTALS = """
+select
+    billing_account_id,
+    invoice.month as invoice_month,
+    count(*) as n_rows,
+    sum(cost) as cost,
+    count(distinct concat(_delivery_id, '#', cast(_source_row_number as string))) as row_ids
+from `{table}`
+group by billing_account_id, invoice.month
+"""
+
+
+def check_gcp_export_view(client, port: int, timeout: float, sources: list[Source]) -> None:
+    landed = next((s.bigquery_table for s in sources if s.unique_id == GCP_EXPORT_SOURCE), None)
+    if landed is None:
+        raise SystemExit(f"{GCP_EXPORT_SOURCE}: no such source (the GCP view check needs it)")
+    project = landed.split(".", 1)[0]
+    export_table = f"{project}.gcp_billing_export.gcp_billing_export_resource_v1_0A1B2C_3D4E5F_6A7B8C"
+    client.create_dataset(export_table.rsplit(".", 1)[0], exists_ok=True)
+    client.create_dataset(f"{project}.{GCP_VIEW_CHECK_DATASET}", exists_ok=True)  # README: `bq mk --dataset`
+    client.query(
+        f"create or replace table `{export_table}` as "
+        f"select * except ({', '.join(GCP_LINEAGE_COLUMNS)}) from `{landed}`"
+    ).result()
+    dbt_command(
+        port,
+        timeout,
+        "run-operation",
+        "create_gcp_billing_export_lineage_view",
+        "--args",
+        json.dumps({"export_table": export_table}),
+        "--vars",
+        json.dumps({"raw_gcp_schema": GCP_VIEW_CHECK_DATASET}),
+        "--target-path",
+        str(TARGET / "operation"),
+    )
+    view = f"{project}.{GCP_VIEW_CHECK_DATASET}.{landed.rsplit('.', 1)[1]}"
+
+    def totals(table: str, row_ids: bool) -> dict:
+        sql = GCP_VIEW_TOTALS.format(table=table)
+        if not row_ids:
+            sql = sql.replace(
+                "count(distinct concat(_delivery_id, '#', cast(_source_row_number as string)))", "count(*)"
+            )
+        return {
+            (r.billing_account_id, r.invoice_month): (r.n_rows, Decimal(str(r.cost)), r.row_ids)
+            for r in client.query(sql).result()
+        }
+
+    expected, got = totals(landed, row_ids=False), totals(view, row_ids=True)
+    problems = [
+        f"{key}: landed {expected.get(key)} vs view {got.get(key)}"
+        for key in sorted(set(expected) | set(got))
+        if key not in expected
+        or key not in got
+        or expected[key][0] != got[key][0]
+        or abs(expected[key][1] - got[key][1]) >= CENT
+        or got[key][2] != got[key][0]
+    ]
+    if problems:
+        raise SystemExit(
+            "the GCP export lineage view differs from the landed rows:\n  " + "\n  ".join(problems)
+        )
+    log(
+        f"GCP export lineage view: {len(got)} billing account x invoice months, same rows and Σ cost as landed"
+    )
+
+
+def dbt_build(port: int, timeout: float) -> Path:
+    target = TARGET / "emulator"
+    dbt_command(
+        port, timeout, "build", "--vars", "{bigquery_money_type: numeric}", "--target-path", str(target)
+    )
     return target
 
 
@@ -683,6 +768,7 @@ def main() -> int:
         sources = parse_sources(emulator.port, args.timeout)
         client = bigquery_client(emulator.endpoint)
         load_sources(client, sources)
+        check_gcp_export_view(client, emulator.port, args.timeout, sources)
         target = dbt_build(emulator.port, args.timeout)
         emulated = emulator_totals(client, target)
     finally:

@@ -13,7 +13,9 @@ When none tells, or two of them disagree, the file is refused, naming it.
 Reading rules: headers match case-insensitively and ignoring punctuation; a localised header is read through
 the English name in parentheses (`Abonnement-GUID (SubscriptionGuid)`); dates are US `M/D/YYYY` (zero-padded
 or not) or ISO; `Tags` / `AdditionalInfo` are JSON objects with or without their outer braces; a row whose
-every field is empty is skipped and counted in `_delivery.json`. Refused outright, with the reason: the legacy
+every field is empty is skipped and counted in `_delivery.json`. Required columns, values that parse, values
+present where they must be, and ISO 4217 currencies are the Great Expectations suites of
+`ai_finops.quality.azure_cost` (facts computed here in DuckDB). Refused outright, with the reason: the legacy
 pay-as-you-go usage export (`SubscriptionGuid`, `UsageDateTime`, `PreTaxCost`: it names no billing account,
 billing period or charge type), Microsoft's FOCUS export (`FocusCost`: use `ai-finops ingest focus`), and any
 file with a missing required column or a value that does not parse.
@@ -39,7 +41,6 @@ import duckdb
 
 from ai_finops.errors import IngestError
 from ai_finops.ingest.azure_cost_schema import (
-    ACCOUNT_COLUMNS,
     ACCOUNT_KEY_SQL,
     ALIASES,
     COST_DETAILS_COLUMNS,
@@ -50,10 +51,12 @@ from ai_finops.ingest.azure_cost_schema import (
     LEGACY_PAYG_KEYS,
     LINEAGE_COLUMNS,
     MAP_STR,
-    REQUIRED_COLUMNS,
     STRING,
 )
 from ai_finops.ingest.formats import DeliveryUnit, NormalisedFile, SourceFile, SourceFormat
+from ai_finops.quality import azure_cost as quality_azure
+from ai_finops.quality.facts import NullCheck, ParseCheck, value_facts
+from ai_finops.quality.gx import current_session
 
 PROVIDER = "azure"
 _DATA_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".snappy.parquet")
@@ -412,9 +415,7 @@ def _json_object(text: str) -> str:
     return f"try_cast(try_cast({wrapped} as json) as {MAP_STR})"
 
 
-def display_name(column: str) -> str:
-    """A landed column as EA spells its header (`cost_in_billing_currency` -> `CostInBillingCurrency`)."""
-    return "".join(part.capitalize() for part in column.split("_"))
+display_name = quality_azure.display_name
 
 
 def _refuse_legacy(path: Path, names: list[str]) -> None:
@@ -450,31 +451,17 @@ def _source_format(kind: str, names: list[str]) -> str:
     return f"azure-{'mca' if camel else 'ea'}-{kind}"
 
 
-def _run_checks(
-    con: duckdb.DuckDBPyConnection, relation: str, path: Path, checks: list[tuple[str, str, str]]
-) -> None:
-    """One scan for every column check; details are fetched only for a failing column."""
-    if not checks:
-        return
-    counts = con.execute(
-        "select " + ", ".join(f"count(*) filter (where {c})" for _, c, _ in checks) + f" from {relation}"
-    ).fetchone()
-    for (column, condition, what), bad in zip(checks, counts, strict=True):
-        if bad:
-            first = con.execute(
-                f"select _source_row_number, {_as_text(column)} from {relation} where {condition} "
-                "order by _source_row_number limit 1"
-            ).fetchone()
-            raise IngestError(
-                path, column, f"{bad} value(s) are not {what}; first at data row {first[0]}: {first[1]!r}"
-            )
-
-
 def normalise(
     con: duckdb.DuckDBPyConnection, source: SourceFile, relation: str, lineage: dict[str, str]
 ) -> NormalisedFile:
-    """Create `relation` in the landed Azure shape from one delivered file, or raise IngestError."""
+    """Create `relation` in the landed Azure shape from one delivered file, or raise IngestError.
+
+    The file's facts (computed here in DuckDB) are validated by the suites in `ai_finops.quality.azure_cost`:
+    schema (no scan), then values (one scan of the file).
+    """
     path = source.path
+    quality = current_session()
+    run_name = f"{path.name} ({lineage['_delivery_id']})"
     raw_relation = f"{relation}_raw"
     columns = _read_source(con, source, raw_relation)
     names = [c for c, _ in columns if c != "_source_row_number"]
@@ -497,18 +484,8 @@ def normalise(
             cols.sort(key=lambda c: order.index(keys[c]) if keys[c] in order else len(order))
 
     localised = [c for c in unmapped if not c.isascii()]
-    for required in (*REQUIRED_COLUMNS, ACCOUNT_COLUMNS):
-        options = required if isinstance(required, tuple) else (required,)
-        if not any(o in by_target for o in options):
-            hint = ""
-            if localised:
-                hint = (
-                    "; the header has localised names without an English name in parentheses "
-                    f"(e.g. {localised[0]!r}): export with English column names"
-                )
-            raise IngestError(
-                path, " or ".join(display_name(o) for o in options), f"required column is missing{hint}"
-            )
+    schema = quality_azure.schema_facts(set(by_target), localised)
+    quality.check(quality_azure.SCHEMA, schema, path, run_name=run_name)
 
     # A row whose every field is empty carries no charge (a trailing ',,,' line): skipped and counted.
     all_empty = " and ".join(f"{_as_text(c)} is null" for c in names)
@@ -517,7 +494,13 @@ def normalise(
     skipped = con.execute(f"select count(*) from {raw_relation} where {all_empty}").fetchone()[0]
 
     select: list[str] = []
-    checks: list[tuple[str, str, str]] = []
+    checks: list[ParseCheck] = []
+    expressions: dict[str, str] = {}
+
+    def parse_check(target: str, col: str, condition: str, parses_as: str) -> None:
+        # keyed by check, so one column can fail two ways (not a number / not a finite number)
+        checks.append(ParseCheck(f"{target}:{parses_as}", col, condition, _as_text(col), parses_as))
+
     for target, target_type in COST_DETAILS_COLUMNS.items():
         parts = []
         for col in by_target.get(target, []):
@@ -532,20 +515,18 @@ def normalise(
                     value = f"cast({_ident(col)} as double)"
                 else:
                     value = f"try_cast({text} as double)"
-                    checks.append((col, f"({text} is not null and {value} is null)", "a number"))
-                checks.append((col, f"(isnan({value}) or isinf({value}))", "a finite number"))
+                    parse_check(
+                        target, col, f"({text} is not null and {value} is null)", quality_azure.A_NUMBER
+                    )
+                parse_check(target, col, f"(isnan({value}) or isinf({value}))", quality_azure.A_FINITE_NUMBER)
                 parts.append(value)
             elif target_type == DATE:
                 if col_type.startswith("TIMESTAMP") or col_type == "DATE":
                     parts.append(f"cast({_ident(col)} as date)")
                 else:
                     value = _date_from_text(text)
-                    checks.append(
-                        (
-                            col,
-                            f"({text} is not null and ({value}) is null)",
-                            "a date (M/D/YYYY or YYYY-MM-DD)",
-                        )
+                    parse_check(
+                        target, col, f"({text} is not null and ({value}) is null)", quality_azure.A_DATE
                     )
                     parts.append(value)
             else:  # MAP_STR: a JSON object, braces optional
@@ -553,12 +534,11 @@ def normalise(
                     parts.append(f"cast({_ident(col)} as {MAP_STR})")
                 else:
                     value = _json_object(text)
-                    checks.append(
-                        (
-                            col,
-                            f"({text} is not null and {text} <> '{{}}' and {value} is null)",
-                            "a JSON object",
-                        )
+                    parse_check(
+                        target,
+                        col,
+                        f"({text} is not null and {text} <> '{{}}' and {value} is null)",
+                        quality_azure.A_JSON_OBJECT,
                     )
                     parts.append(f"case when {text} is null then null else {value} end")
         if not parts:
@@ -567,9 +547,25 @@ def normalise(
             expr = f"coalesce({', '.join(parts)}, cast(map() as {MAP_STR}))"
         else:
             expr = parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+        expressions[target] = expr
         select.append(f"{expr} as {_ident(target)}")
 
-    _run_checks(con, rows_relation, path, checks)
+    if "billing_currency" in by_target:
+        currency = expressions["billing_currency"]
+        parse_check(
+            "billing_currency",
+            by_target["billing_currency"][0],
+            f"({currency} is not null and not regexp_full_match({currency}, '[A-Z]{{3}}'))",
+            quality_azure.A_CURRENCY,
+        )
+    nulls = []
+    for group in quality_azure.required_groups():
+        present = [o for o in group if o in by_target]
+        if present:  # a group of alternatives (the account columns) is empty only where all of them are
+            expression = f"coalesce({', '.join(expressions[o] for o in present)})"
+            nulls.append(NullCheck(group[0], by_target[present[0]][0], expression))
+    values = value_facts(con, rows_relation, checks, nulls)
+    quality.check(quality_azure.VALUES, values, path, run_name=run_name)
     source_format = _source_format(source.kind, names)
     select.append(f"{_sql_str(lineage['_delivery_id'])} as _delivery_id")
     select.append(f"{_sql_str(lineage['_source_file'])} as _source_file")
@@ -578,35 +574,7 @@ def normalise(
     select.append(f"cast({_sql_str(lineage['_loaded_at'])} as timestamp) as _loaded_at")
     con.execute(f"create temp view {relation} as select {', '.join(select)} from {rows_relation}")
 
-    def first_of(*targets: str) -> str:
-        return next(by_target[t][0] for t in targets if t in by_target)
-
-    for required in (*REQUIRED_COLUMNS, ACCOUNT_COLUMNS):
-        options = required if isinstance(required, tuple) else (required,)
-        present = [o for o in options if o in by_target]
-        condition = " and ".join(f"{_ident(o)} is null" for o in present)
-        row = con.execute(
-            f"select count(*), min(_source_row_number) from {relation} where {condition}"
-        ).fetchone()
-        if row and row[0]:
-            raise IngestError(
-                path, first_of(*present), f"{row[0]} row(s) have no value; first at data row {row[1]}"
-            )
-    bad_currency = con.execute(
-        f"select count(*), arg_min(billing_currency, _source_row_number), min(_source_row_number) "
-        f"from {relation} where not regexp_full_match(billing_currency, '[A-Z]{{3}}')"
-    ).fetchone()
-    if bad_currency and bad_currency[0]:
-        raise IngestError(
-            path,
-            first_of("billing_currency"),
-            f"{bad_currency[0]} value(s) are not an ISO 4217 currency code (three capital letters); "
-            f"first at data row {bad_currency[2]}: {bad_currency[1]!r}",
-        )
-
-    count = con.execute(f"select count(*) from {relation}").fetchone()[0]
-    if count == 0:
-        raise IngestError(path, None, "the file has a header but no data rows")
+    count = int(values["rows"].iloc[0])
     expected = getattr(source, "expected_rows", None)
     if expected is not None and expected != count + skipped:
         raise IngestError(
@@ -624,6 +592,22 @@ def normalise(
 # formats
 
 
+def order_facts(con: duckdb.DuckDBPyConnection, relation: str, where: str = "true") -> dict:
+    """Which of two deliveries of a billing account x period is newer (runner.out_of_order): an invoiced one
+    (Azure fills InvoiceId once the month is invoiced) over one that is not; else the one whose usage dates run
+    later (a month-to-date export grows every day); else the later arrival (a restatement)."""
+    invoices, through = con.execute(
+        "select list(distinct invoice_id order by invoice_id) filter (where invoice_id is not null), "
+        f"max(date) from {relation} where {where}"
+    ).fetchone()
+    return {
+        "invoice_ids": list(invoices or []),
+        "data_through": through.isoformat() if through else None,
+        "invoice_column": "InvoiceId",
+        "through_column": "Date",
+    }
+
+
 def _format(dataset: str) -> SourceFormat:
     return SourceFormat(
         provider=PROVIDER,
@@ -637,6 +621,7 @@ def _format(dataset: str) -> SourceFormat:
         period_sql="strftime(billing_period_start_date, '%Y-%m')",
         period_column="billing_period_start_date",
         cost_sql="cost_in_billing_currency",
+        order_facts=order_facts,
         # actual and amortized are two halves of one bill, not rival sources of it
         companion_kinds=tuple(d for d in DATASETS if d != dataset),
     )

@@ -50,6 +50,9 @@ from ai_finops.ingest.focus_native_schema import (
     TIMESTAMP,
 )
 from ai_finops.ingest.formats import DeliveryUnit, NormalisedFile, SourceFile, SourceFormat
+from ai_finops.quality import focus_native as quality_focus
+from ai_finops.quality.facts import ParseCheck, value_facts
+from ai_finops.quality.gx import current_session
 
 SOURCE_KIND = "focus"
 _DATA_SUFFIXES = (".parquet", ".csv", ".csv.gz", ".gz")
@@ -374,14 +377,6 @@ def _typed(col: str, delivered_type: str, target_type: str, json_column: bool) -
     return _text(col), None, "text"
 
 
-def _first_bad(con, relation: str, condition: str, column: str) -> tuple[int, int, str | None]:
-    count, row, value = con.execute(
-        f"select count(*), min(_source_row_number), arg_min({_text(column)}, _source_row_number) "
-        f"from {relation} where {condition}"
-    ).fetchone()
-    return count, row, value
-
-
 # --------------------------------------------------------------------------------------------------
 # the service map the dbt upgrade uses (seeds), so ingest knows what the upgrade can derive
 
@@ -605,8 +600,8 @@ ROW_CHECKS: list[tuple[str, str, str]] = [
 ]
 
 
-def _row_problems(con, relation: str, path: Path, names: dict[str, str]) -> list[tuple[str, str]]:
-    """[(delivered column, problem)] for every ROW_CHECKS rule some row of `relation` breaks."""
+def _row_facts(con, relation: str, names: dict[str, str], version: str):
+    """One row per ROW_CHECKS rule: how many rows of `relation` break it, the first and its value (one scan)."""
     _values_table(
         con, "focus_categories", ["service_category", "service_subcategory"], _service_subcategories()
     )
@@ -632,24 +627,19 @@ def _row_problems(con, relation: str, path: Path, names: dict[str, str]) -> list
         group by ServiceName having count(distinct ServiceCategory) > 1
         """
     )
-    counts = con.execute(
-        "select "
-        + ", ".join(f"count(*) filter (where coalesce({cond}, false))" for _, cond, _ in ROW_CHECKS)
-        + " from checked"
-    ).fetchone()
-    problems = []
-    for (column, condition, problem), bad in zip(ROW_CHECKS, counts, strict=True):
-        if not bad:
-            continue
-        row, value = con.execute(
-            f"select min(_source_row_number), arg_min(cast({_ident(column)} as varchar), _source_row_number) "
-            f"from checked where coalesce({condition}, false)"
-        ).fetchone()
-        shown = f": {value!r}" if value is not None else ""
-        problems.append(
-            (names.get(column, column), f"{problem}, on {bad} row(s); first at data row {row}{shown}")
+    checks = [
+        ParseCheck(
+            f"{index}:{column}",
+            names.get(column, column),
+            f"coalesce({condition}, false)",
+            f"cast({_ident(column)} as varchar)",
+            problem,
         )
-    return problems
+        for index, (column, condition, problem) in enumerate(ROW_CHECKS)
+    ]
+    frame = quality_focus.shown(value_facts(con, "checked", checks, []))
+    frame["version"] = version
+    return frame
 
 
 # --------------------------------------------------------------------------------------------------
@@ -683,22 +673,16 @@ def read_landed(
             checks.append((col, bad, what))
         select.append(f"cast({expr} as {target_type}) as {_ident(target)}")
 
-    if checks:
-        counts = con.execute(
-            "select " + ", ".join(f"count(*) filter (where {cond})" for _, cond, _ in checks) + f" from {raw}"
-        ).fetchone()
-        bad_types = []
-        for (col, cond, what), bad in zip(checks, counts, strict=True):
-            if bad:
-                _, row, value = _first_bad(con, raw, cond, col)
-                bad_types.append((col, f"{bad} value(s) are not {what}; first at data row {row}: {value!r}"))
-        if bad_types:
-            raise IngestError(
-                path,
-                bad_types[0][0],
-                bad_types[0][1],
-                [str(IngestError(path, c, p)) for c, p in bad_types[1:]],
-            )
+    parses = [
+        ParseCheck(f"{index}:{col}", col, f"({cond})", _text(col), what)
+        for index, (col, cond, what) in enumerate(checks)
+    ]
+    current_session().check(
+        quality_focus.VALUES,
+        value_facts(con, raw, parses, []),
+        path,
+        run_name=f"{path.name} ({lineage['_delivery_id']})",
+    )
 
     provider_case = (
         "case lower(nullif(trim(cast("
@@ -730,17 +714,12 @@ def normalise(
     """Create `relation` (the landed columns) from one delivered FOCUS file, or raise IngestError."""
     path = source.path
     recorded_version, source_format, mapped, unmapped, count = read_landed(con, source, relation, lineage)
-    if count == 0:
-        raise IngestError(path, None, "the file has a header but no data rows")
-    problems = _row_problems(con, relation, path, mapped)
-    if problems:
-        detail = f" (a FOCUS {recorded_version} file, checked after its upgrade to 1.2)"
-        raise IngestError(
-            path,
-            problems[0][0],
-            problems[0][1] + detail,
-            [str(IngestError(path, c, p)) for c, p in problems[1:]],
-        )
+    current_session().check(
+        quality_focus.ROWS,
+        _row_facts(con, relation, mapped, recorded_version),
+        path,
+        run_name=f"{path.name} ({lineage['_delivery_id']})",
+    )
     return NormalisedFile(relation, source_format, count, unmapped, column_names=dict(mapped))
 
 

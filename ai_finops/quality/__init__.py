@@ -17,5 +17,5 @@ How a delivered file is checked (`ai-finops ingest`, before anything lands):
 4. Validation results go to GX **Data Docs** (`target/gx_docs/index.html` by default, `AI_FINOPS_GX_DOCS`).
 
 A new raw format adds a module that registers its suites (`ai_finops.quality.suites.register`) and
-computes its facts; `ai_finops.quality.aws_cur` is the first.
+computes its facts; `ai_finops.quality.aws_cur` is the first; `azure_cost`, `gcp_billing` and `focus_native` follow it.
 """

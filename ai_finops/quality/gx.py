@@ -27,7 +27,9 @@ from ai_finops.quality.suites import SUITES
 _GX: SimpleNamespace | None = None
 _RESULT_FORMAT = {"result_format": "COMPLETE"}
 _RESULTS_FOLDER = ".results"  # inside the Data Docs folder; not part of the site
-_MAX_FINDINGS_PER_CHECK = 5  # failing fact rows reported per expectation; the rest are counted
+_MAX_FINDINGS_PER_CHECK = (
+    5  # failing fact rows reported per expectation (meta `max_findings`); the rest counted
+)
 
 
 def gx_api() -> SimpleNamespace:
@@ -253,8 +255,9 @@ class QualitySession:
             if missing:
                 first = facts.iloc[0] if len(facts) else None
                 rows = [{**(first if first is not None else {}), "missing": m} for m in missing]
-            more = len(rows) - _MAX_FINDINGS_PER_CHECK
-            rows = rows[:_MAX_FINDINGS_PER_CHECK]
+            limit = int(meta.get("max_findings") or _MAX_FINDINGS_PER_CHECK)
+            more = len(rows) - limit
+            rows = rows[:limit]
             for position, row in enumerate(rows):
                 values = _Row(context)
                 if row is not None:

@@ -179,3 +179,45 @@ def test_validator_gate_on_the_azure_export(azure, tmp_path):
     export_focus(azure["world"].db_path, parquet)
     result = run_focus_validator(parquet, allowlist=default_allowlist("1.2"), workdir=tmp_path / "validator")
     assert result.passed, result.summary()
+
+
+def test_restatement_log_and_billing_periods_cover_azure(azure):
+    """Per dataset, the current delivery's Σ in the restatement log is the generator's Σ actual (billed) and Σ
+    amortized (effective) cost; the month-to-date run of 2026-10 is delivery 1 and the final run delivery 2;
+    the open month is Open and MCA's invoiced months are Closed (the generator invoices MCA only)."""
+    world, truth = azure["world"], azure["truth"]
+    log = {
+        (kind, account, period, sequence): (current, final, rows, billed, effective)
+        for kind, account, period, sequence, current, final, rows, billed, effective in world.query(
+            "select source_kind, billing_account_id, billing_period, delivery_sequence, is_current_delivery, "
+            "is_final, rows_after, billed_cost_after, effective_cost_after from main_marts.fct_billing_restatements "
+            "where provider_name = 'azure'"
+        )
+    }
+    statuses = {
+        (kind, account, period): status
+        for kind, account, period, status in world.query(
+            "select source_kind, billing_account_id, billing_period, billing_period_status "
+            "from main_marts.dim_billing_periods where provider_name = 'azure'"
+        )
+    }
+    for expected in truth["periods"]:
+        account, period = expected["billing_account_id"], expected["billing_period"]
+        for kind, rows_key, cost_key, measure in (
+            ("actual", "actual_rows", "actual_cost", 3),
+            ("amortized", "amortized_rows", "amortized_cost", 4),
+        ):
+            if expected[rows_key] is None:
+                continue
+            sequences = sorted(s for k, a, p, s in log if (k, a, p) == (kind, account, period))
+            assert sequences == ([1, 2] if period == "2026-10" else [1]), (kind, account, period)
+            current = log[(kind, account, period, sequences[-1])]
+            assert current[0] and current[2] == expected[rows_key]
+            assert abs(Decimal(current[measure]) - Decimal(expected[cost_key])) <= CENT, (
+                kind,
+                account,
+                period,
+            )
+            closed = statuses[(kind, account, period)] == "Closed"
+            assert closed == current[1]
+            assert not closed if period == "2026-10" else closed == (account == MCA_BILLING_PROFILE_ID)

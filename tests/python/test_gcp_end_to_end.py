@@ -265,3 +265,38 @@ def test_rebuild_and_re_extraction_are_idempotent(gcp, dbt):
     assert result.success, failed_nodes(result)
     assert world.query("select count(*) from main_marts.focus_cost_and_usage")[0][0] == rows_before
     assert focus_totals(world) == totals_before
+
+
+def test_restatement_log_and_billing_periods_cover_gcp(gcp):
+    """Every generated invoice month is in dim_billing_periods once, with its current extraction's Σ BilledCost
+    (= the FOCUS total); each re-extracted month's earlier extraction is delivery 1 (open, the truth's earlier
+    Σ) and the final extraction delivery 2, replacing it; lines balance in every delivery."""
+    world, truth = gcp["world"], gcp["truth"]
+    log = world.query(
+        "select billing_account_id, billing_period, delivery_sequence, is_current_delivery, is_final, rows_before, "
+        "rows_after, rows_added, rows_removed, billed_cost_before, billed_cost_after, effective_cost_after "
+        "from main_marts.fct_billing_restatements where provider_name = 'gcp'"
+    )
+    by_key = {(r[0], r[1], r[2]): r for r in log}
+    for r in log:
+        assert r[6] == r[5] + r[7] - r[8], r
+    earlier = {(e["billing_account_id"], e["billing_period"]): e for e in truth["earlier_extractions"]}
+    for (account, period), e in earlier.items():
+        first, second = by_key[(account, period, 1)], by_key[(account, period, 2)]
+        assert not first[3] and second[3] and not first[4]
+        assert abs(Decimal(first[10]) - Decimal(e["billed_cost"])) <= CENT
+        assert Decimal(second[9]) == Decimal(first[10]) and second[5] == first[6]
+    periods = {
+        (a, p): (status, Decimal(billed), Decimal(effective), count)
+        for a, p, status, billed, effective, count in world.query(
+            "select billing_account_id, billing_period, billing_period_status, billed_cost, effective_cost, "
+            "delivery_count from main_marts.dim_billing_periods where provider_name = 'gcp'"
+        )
+    }
+    for expected in truth["totals"]:
+        key = (expected["billing_account_id"], expected["billing_period"])
+        status, billed, effective, count = periods[key]
+        assert status in ("Open", "Closed")
+        assert abs(billed - Decimal(expected["billed_cost"])) <= CENT, (key, billed, expected["billed_cost"])
+        assert abs(effective - billed) <= CENT
+        assert count >= (2 if key in earlier else 1)

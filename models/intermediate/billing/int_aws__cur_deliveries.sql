@@ -1,10 +1,10 @@
 {#- One row per landed AWS CUR delivery x payer account x billing period, current or superseded: its place in
     the period's delivery sequence, its totals priced with the same macros as the FOCUS rows, and the lines
-    it added and removed against the delivery it replaced. -#}
+    it added and removed against the delivery it replaced (macro billing_delivery_log). -#}
 
 with
 
-deliveries as (
+cur_deliveries as (
 
     select * from {{ ref('stg_aws__cur_deliveries') }}
 
@@ -16,23 +16,17 @@ delivered_lines as (
 
 ),
 
--- Ingest never lands an older delivery over a newer one, so landing order is delivery order.
-sequenced as (
+deliveries as (
 
     select
+        'cur' as source_kind,
         delivery_id,
         billing_account_id,
         billing_period,
         loaded_at,
         manifest_id,
-        row_number() over (
-            partition by billing_account_id, billing_period order by loaded_at, delivery_id
-        ) as delivery_sequence,
-        lag(delivery_id) over (
-            partition by billing_account_id, billing_period order by loaded_at, delivery_id
-        ) as previous_delivery_id,
-        count(*) over (partition by billing_account_id, billing_period) as delivery_count
-    from deliveries
+        data_through
+    from cur_deliveries
 
 ),
 
@@ -64,183 +58,34 @@ measured as (
 
 ),
 
-totals as (
+-- EKS / ECS split rows re-state their parent instance and bill nothing: left out as in the FOCUS rows
+lines as (
 
     select
-        delivery_id,
-        billing_account_id,
-        billing_period,
-        min(billing_period_start) as billing_period_start,
-        max(billing_period_end) as billing_period_end,
-        max(billing_currency) as billing_currency,
-        coalesce(max(invoicing_entity), 'Amazon Web Services, Inc.') as invoice_issuer_name,
-        count(*) as row_count,
-        count(invoice_id) > 0 as is_invoiced,
-        -- EKS / ECS split rows re-state their parent instance and bill nothing: left out as in the FOCUS rows
-        sum(
-            case
-                when coalesce(measured.operation, '') not in ('EKSPod-EC2', 'ECSTask-EC2')
-                    then {{ aws_billed_cost('measured') }}
-                else 0
-            end
-        ) as billed_cost,
-        sum(
-            case
-                when coalesce(measured.operation, '') not in ('EKSPod-EC2', 'ECSTask-EC2')
-                    then {{ aws_amortised_cost('measured') }}
-                else 0
-            end
-        ) as effective_cost
-    from measured
-    group by delivery_id, billing_account_id, billing_period
-
-),
-
-invoices as (
-
-    select
-        delivery_id,
-        billing_account_id,
-        billing_period,
-        invoice_id
-    from delivered_lines
-    where invoice_id is not null
-    group by delivery_id, billing_account_id, billing_period, invoice_id
-
-),
-
-invoice_lists as (
-
-    select
-        delivery_id,
-        billing_account_id,
-        billing_period,
-        {{ dbt.listagg('invoice_id', "','", 'order by invoice_id') }} as invoice_ids
-    from invoices
-    group by delivery_id, billing_account_id, billing_period
-
-),
-
--- Lines compared by content between a delivery and the one it replaced: identical lines are real charges,
--- so they are counted, never de-duplicated.
-fingerprints as (
-
-    select
-        delivery_id,
-        billing_account_id,
-        billing_period,
-        line_fingerprint,
-        count(*) as line_count
-    from delivered_lines
-    group by delivery_id, billing_account_id, billing_period, line_fingerprint
-
-),
-
-this_delivery as (
-
-    select
-        sequenced.delivery_id,
-        sequenced.billing_account_id,
-        sequenced.billing_period,
-        fingerprints.line_fingerprint,
-        fingerprints.line_count
-    from sequenced
-    inner join fingerprints
-        on
-            sequenced.delivery_id = fingerprints.delivery_id
-            and sequenced.billing_account_id = fingerprints.billing_account_id
-            and sequenced.billing_period = fingerprints.billing_period
-
-),
-
-replaced_delivery as (
-
-    select
-        sequenced.delivery_id,
-        sequenced.billing_account_id,
-        sequenced.billing_period,
-        fingerprints.line_fingerprint,
-        fingerprints.line_count
-    from sequenced
-    inner join fingerprints
-        on
-            sequenced.previous_delivery_id = fingerprints.delivery_id
-            and sequenced.billing_account_id = fingerprints.billing_account_id
-            and sequenced.billing_period = fingerprints.billing_period
-
-),
-
-line_changes as (
-
-    select
-        coalesce(this_delivery.delivery_id, replaced_delivery.delivery_id) as delivery_id,
-        coalesce(this_delivery.billing_account_id, replaced_delivery.billing_account_id) as billing_account_id,
-        coalesce(this_delivery.billing_period, replaced_delivery.billing_period) as billing_period,
-        coalesce(this_delivery.line_count, 0) - coalesce(replaced_delivery.line_count, 0) as line_count_change
-    from this_delivery
-    full outer join replaced_delivery
-        on
-            this_delivery.delivery_id = replaced_delivery.delivery_id
-            and this_delivery.billing_account_id = replaced_delivery.billing_account_id
-            and this_delivery.billing_period = replaced_delivery.billing_period
-            and this_delivery.line_fingerprint = replaced_delivery.line_fingerprint
-
-),
-
-changes as (
-
-    select
-        delivery_id,
-        billing_account_id,
-        billing_period,
-        sum(case when line_count_change > 0 then line_count_change else 0 end) as rows_added,
-        sum(case when line_count_change < 0 then -line_count_change else 0 end) as rows_removed
-    from line_changes
-    group by delivery_id, billing_account_id, billing_period
-
-),
-
-joined as (
-
-    select
-        'aws' as provider_name,
         'cur' as source_kind,
-        sequenced.billing_account_id,
-        sequenced.billing_period,
-        totals.billing_period_start,
-        totals.billing_period_end,
-        sequenced.delivery_id,
-        sequenced.delivery_sequence,
-        sequenced.previous_delivery_id,
-        sequenced.delivery_sequence = sequenced.delivery_count as is_current_delivery,
-        sequenced.manifest_id,
-        sequenced.loaded_at,
-        totals.billing_currency,
-        totals.invoice_issuer_name,
-        invoice_lists.invoice_ids,
-        totals.is_invoiced as is_final,
-        {{ dbt.cast('totals.row_count', dbt.type_bigint()) }} as row_count,
-        {{ dbt.cast('changes.rows_added', dbt.type_bigint()) }} as rows_added,
-        {{ dbt.cast('changes.rows_removed', dbt.type_bigint()) }} as rows_removed,
-        {{ dbt.cast('totals.billed_cost', type_money()) }} as billed_cost,
-        {{ dbt.cast('totals.effective_cost', type_money()) }} as effective_cost
-    from sequenced
-    inner join totals
-        on
-            sequenced.delivery_id = totals.delivery_id
-            and sequenced.billing_account_id = totals.billing_account_id
-            and sequenced.billing_period = totals.billing_period
-    inner join changes
-        on
-            sequenced.delivery_id = changes.delivery_id
-            and sequenced.billing_account_id = changes.billing_account_id
-            and sequenced.billing_period = changes.billing_period
-    left join invoice_lists
-        on
-            sequenced.delivery_id = invoice_lists.delivery_id
-            and sequenced.billing_account_id = invoice_lists.billing_account_id
-            and sequenced.billing_period = invoice_lists.billing_period
+        measured.delivery_id,
+        measured.billing_account_id,
+        measured.billing_period,
+        measured.billing_period_start,
+        measured.billing_period_end,
+        measured.billing_currency,
+        measured.invoice_id,
+        measured.invoicing_entity as invoice_issuer_name,
+        case
+            when coalesce(measured.operation, '') not in ('EKSPod-EC2', 'ECSTask-EC2')
+                then {{ aws_billed_cost('measured') }}
+            else 0
+        end as billed_cost,
+        case
+            when coalesce(measured.operation, '') not in ('EKSPod-EC2', 'ECSTask-EC2')
+                then {{ aws_amortised_cost('measured') }}
+            else 0
+        end as effective_cost,
+        measured.line_fingerprint
+    from measured
 
-)
+),
 
-select * from joined
+{{ billing_delivery_log('aws', 'deliveries', 'lines', 'Amazon Web Services, Inc.') }}
+
+select * from delivery_log

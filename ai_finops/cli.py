@@ -20,6 +20,8 @@ ingest_app = typer.Typer(no_args_is_help=True, help="Land billing exports in the
 export_app = typer.Typer(no_args_is_help=True, help="Write published datasets to files.")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(export_app, name="export")
+extract_app = typer.Typer(no_args_is_help=True, help="Read telemetry stores (MLflow) into the landing zone.")
+app.add_typer(extract_app, name="extract")
 
 console = Console()
 err = Console(stderr=True)
@@ -37,6 +39,13 @@ def generate(
     scale: Annotated[float, typer.Option(help="1.0 is about 10,000 CUR rows a month.")] = 1.0,
     months: Annotated[int, typer.Option(help="How many billing periods.")] = 3,
     last_period: Annotated[str, typer.Option(help="Last billing period, YYYY-MM.")] = "2026-10",
+    telemetry_days: Annotated[
+        int, typer.Option(help="UTC days of Kubernetes GPU telemetry (kube-state-metrics, DCGM) to write.")
+    ] = 3,
+    mlflow_store: Annotated[
+        bool,
+        typer.Option(help="Also build the SQLite MLflow tracking store (<out>/mlflow/mlflow.db, ~10 s)."),
+    ] = True,
 ) -> None:
     """Generate deterministic demo billing exports (AWS CUR 2.0, Azure cost details, GCP billing export) for an AI-heavy organisation."""
     from rich.progress import Progress
@@ -80,6 +89,27 @@ def generate(
         f"({sum(azure_summary['rows'].values()):,} rows in {len(azure_summary['files']) - 1} files; "
         f"truth in {azure_summary['truth_file']})"
     )
+    from ai_finops.generate.k8s_telemetry import generate_k8s_telemetry
+
+    k8s_summary = generate_k8s_telemetry(
+        out, seed=seed, scale=scale, months=months, last_period=last_period, days=telemetry_days
+    )
+    console.print(
+        f"wrote Kubernetes GPU telemetry to [bold]{out / 'telemetry' / 'prometheus'}[/] "
+        f"({k8s_summary['nodes']} nodes, {k8s_summary['pods']} pods in {len(k8s_summary['files'])} files; "
+        f"truth in {k8s_summary['truth_file']})"
+    )
+    from ai_finops.generate.managed_ml import generate_managed_ml
+
+    ml_summary = generate_managed_ml(out, seed=seed, build_store=mlflow_store)
+    console.print(
+        f"wrote managed-ML telemetry to [bold]{out / 'managed_ml'}[/] ({ml_summary['workloads']} jobs and "
+        f"endpoints in {len(ml_summary['files'])} files; truth in {ml_summary['truth_file']})"
+    )
+    if ml_summary["tracking_uri"]:
+        console.print(
+            f"wrote an MLflow tracking store ({ml_summary['runs']} runs): {ml_summary['tracking_uri']}"
+        )
 
 
 SupersedeOption = Annotated[
@@ -207,6 +237,103 @@ def ingest_gcp_billing(
     _report_ingest(report)
 
 
+@ingest_app.command("prometheus")
+def ingest_prometheus(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Prometheus /api/v1/query_range JSON files (resultType matrix) or timestamped OpenMetrics text "
+            "(.txt, .prom, .om) of kube-state-metrics and dcgm-exporter, or folders of them."
+        ),
+    ],
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Cluster of series that carry no `cluster` label and no cluster=<name> folder."),
+    ] = None,
+    provider: Annotated[
+        str | None,
+        typer.Option(help="aws, azure or gcp, for DCGM series of a cluster without kube-state-metrics."),
+    ] = None,
+) -> None:
+    """Land Kubernetes GPU telemetry (kube-state-metrics, DCGM exporter) by cluster x UTC day, hourly."""
+    from ai_finops.ingest.prometheus import ingest_prometheus as run
+
+    try:
+        report = run(inputs, cluster=cluster, provider=provider)
+    except LandingError as exc:
+        _fail(str(exc))
+        return
+    for landed in report.landed:
+        verb = "replaced" if landed.replaced else "landed"
+        key = ", ".join(f"{k}={v}" for k, v in landed.key.key)
+        console.print(
+            f"{verb} {landed.key.folder} {key}: {landed.rows:,} rows (delivery {landed.delivery_id})"
+        )
+    for warning in report.warnings:
+        err.print(f"[yellow]warning[/] {warning}", highlight=False)
+    if report.refused:
+        err.print(f"[bold red]refused[/] {report.refused}", highlight=False)
+        if report.quarantined_to:
+            err.print(f"  copied to {report.quarantined_to}")
+        err.print("nothing of this ingest landed")
+        raise typer.Exit(1)
+
+
+@ingest_app.command("managed-ml")
+def ingest_managed_ml(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="JSON files or folders: SageMaker DescribeTrainingJob, CloudWatch GetMetricData, Vertex AI "
+            "CustomJob, Cloud Monitoring timeSeries, Azure ML jobs, Azure Monitor metrics (told apart by shape)."
+        ),
+    ],
+) -> None:
+    """Check and land SageMaker, Vertex AI and Azure ML telemetry (jobs, endpoint metrics by the hour)."""
+    from ai_finops.ingest.managed_ml import ingest as run
+
+    try:
+        report = run(inputs)
+    except (IngestError, LandingError) as exc:
+        _fail(str(exc))
+        return
+    for landed in report.landed:
+        verb = "replaced" if landed.replaced else "landed"
+        key = ", ".join(f"{k}={v}" for k, v in landed.key.key)
+        console.print(
+            f"{verb} {landed.key.folder} {key}: {landed.rows:,} rows (delivery {landed.delivery_id})"
+        )
+    for _file, message, folder in report.refused:
+        err.print(f"[bold red]refused[/] {message}", highlight=False)
+        if folder:
+            err.print(f"  copied to {folder}")
+    if report.refused:
+        err.print("nothing of this ingest landed")
+        raise typer.Exit(1)
+
+
+@extract_app.command("mlflow")
+def extract_mlflow(
+    tracking_uri: Annotated[
+        str, typer.Option(help="MLflow tracking URI (sqlite:///mlflow.db, postgresql://…, http://host:5000).")
+    ],
+) -> None:
+    """Snapshot an MLflow tracking store (experiments, runs, params, tags, GPU system metrics) into the landing zone."""
+    from ai_finops.ingest.mlflow_extract import extract
+
+    try:
+        report = extract(tracking_uri)
+    except (IngestError, LandingError) as exc:
+        _fail(str(exc))
+        return
+    for landed in report.landed:
+        verb = "replaced" if landed.replaced else "landed"
+        console.print(
+            f"{verb} mlflow tracking_store={report.tracking_store}: {report.experiments:,} experiments, "
+            f"{report.runs:,} runs (delivery {landed.delivery_id})"
+        )
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(ctx: typer.Context) -> None:
     """Run `dbt build` with the project's profile; extra arguments go to dbt (e.g. --select, --target)."""
@@ -275,11 +402,50 @@ def summary() -> None:
             provider, account, period, currency, f"{count:,}", f"{billed:,.2f}", f"{effective:,.2f}"
         )
     Console(width=max(console.width, 120)).print(table)
+    _print_gpu_attribution(db_path)
     console.print(f"database: [bold]{db_path}[/]")
     console.print(
         "next: `duckdb " + str(db_path) + ' -c "select * from main_marts.focus_cost_and_usage limit 10"`, '
         "`ai-finops export focus --out target/focus.parquet`, or `make test`."
     )
+
+
+def _print_gpu_attribution(db_path: Path) -> None:
+    from ai_finops.marts import gpu_attribution_summary
+
+    rows = gpu_attribution_summary(db_path)
+    if not rows:
+        return
+    table = Table(title="GPU cost by attribution (fct_gpu_utilization_by_workload, EffectiveCost)")
+    for column in (
+        "provider",
+        "currency",
+        "attributed",
+        "idle",
+        "unallocated",
+        "total",
+        "GPU-h allocated",
+        "GPU-h used",
+    ):
+        table.add_column(
+            column, justify="left" if column in ("provider", "currency") else "right", no_wrap=True
+        )
+
+    def share(part, total) -> str:
+        return f"{part:,.2f} ({100 * part / total:.1f}%)" if total else f"{part:,.2f}"
+
+    for provider, currency, attributed, idle, unallocated, total, allocated, used in rows:
+        table.add_row(
+            provider,
+            currency,
+            share(attributed, total),
+            share(idle, total),
+            share(unallocated, total),
+            f"{total:,.2f}",
+            f"{allocated or 0:,.1f}",
+            f"{used or 0:,.1f}",
+        )
+    Console(width=max(console.width, 150)).print(table)
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -1460,6 +1460,19 @@ class _PeriodGenerator:
             )
         pod_arn = _cat(arns, pod_code)
         tags = np.array(pod_tags)[pod_code]
+        # What the Kubernetes telemetry generator (ai_finops.generate.k8s_telemetry) reads to stay consistent
+        # with these rows: the node-hours with their effective cost, and the pods on them.
+        self.eks_split = {
+            "node_hour": hour[nodes],
+            "node_unit": unit_of[nodes],
+            "node_effective_nanos": effective[nodes],
+            "instance_ids": instance_ids,
+            "pod_node_row": node_pos,
+            "pod_slot": slot,
+            "pod_arn": [arns[code] for code in pod_code],
+            "cpu_request": cpu_request,
+            "mem_request": mem_request,
+        }
         parent = _cat(instance_ids, unit_of[node])
         start = self.hour_ms(hour[node])
         for resource, unit, ratio, total, used, reserved, split_usage, share in (
@@ -1477,6 +1490,8 @@ class _PeriodGenerator:
                 unit=unit,
             )
             split_cost, unused_cost = split(node_eff * share, ratio, total)
+            # split_line_item_split_cost per pod-hour: pod_vcpu_split_cost, pod_gb_split_cost
+            self.eks_split[f"pod_{resource.lower()}_split_cost"] = split_cost
             od_split, od_unused = split(node_od * share, ratio, total)
             self.add(
                 n,

@@ -140,5 +140,9 @@ def refresh_views(db_path: Path, raw_root: Path, archive_root: Path | None = Non
             }
             for name, sql in views.items():
                 con.execute(f"create or replace view {fmt.view_schema}.{name} as {sql}")
+        # Telemetry (raw_telemetry.*): typed and empty until something lands, like the billing views.
+        from ai_finops.ingest.telemetry import refresh_telemetry_views
+
+        refresh_telemetry_views(con, raw_root)
     finally:
         con.close()

@@ -42,6 +42,37 @@ def billing_summary(db_path: Path) -> list[tuple]:
         ).fetchall()
 
 
+GPU_ATTRIBUTION_RELATION = "main_marts.fct_gpu_utilization_by_workload"
+
+
+def gpu_attribution_summary(db_path: Path) -> list[tuple]:
+    """GPU cost per provider x currency: Σ EffectiveCost attributed to workloads, idle and unallocated, and
+    the GPU-hours allocated and used. Empty when the attribution marts are not built."""
+    with connect_read_only(db_path) as con:
+        exists = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'main_marts' and table_name = 'fct_gpu_utilization_by_workload'"
+        ).fetchone()[0]
+        if not exists:
+            return []
+        return con.execute(
+            f"""
+            select
+                provider,
+                billing_currency,
+                sum(case when cost_class not in ('idle', 'unallocated') then effective_cost else 0 end),
+                sum(case when cost_class = 'idle' then effective_cost else 0 end),
+                sum(case when cost_class = 'unallocated' then effective_cost else 0 end),
+                sum(effective_cost),
+                sum(gpu_hours_allocated),
+                sum(gpu_hours_used)
+            from {GPU_ATTRIBUTION_RELATION}
+            group by all
+            order by all
+            """
+        ).fetchall()
+
+
 def export_focus(db_path: Path, out: Path, fmt: str = "parquet") -> int:
     """Write the FOCUS dataset; timestamps are written as UTC instants. Returns the row count."""
     out.parent.mkdir(parents=True, exist_ok=True)

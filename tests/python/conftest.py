@@ -98,6 +98,8 @@ class DbtSession:
     def __call__(self, world: World, *args: str):
         from ai_finops.dbt_runner import dbt_args
 
+        if getattr(world, "read_only", False) and (not args or args[0] not in READ_ONLY_DBT_COMMANDS):
+            raise AssertionError(f"dbt {' '.join(args)} would change the shared read-only world {world.root}")
         with world.active():
             try:
                 result = self._runner.invoke(dbt_args(list(args)))
@@ -138,3 +140,86 @@ def failed_nodes(result) -> list[str]:
 
 def load_truth(demo_root: Path) -> dict:
     return json.loads((demo_root / "truth" / "aws_cur2.json").read_text())
+
+
+# -- one complete, built world per session -----------------------------------------------------------------
+
+PIPELINE_WORLD_ENV = "AI_FINOPS_TEST_PIPELINE_WORLD"
+# The private build when the environment names no built world: every generator at a tiny scale.
+PIPELINE_ARGS = {"seed": 5, "scale": 0.05, "months": 1, "last_period": "2026-10"}
+PIPELINE_TELEMETRY_DAYS = 2
+# dbt commands that only read a read-only world (data tests run selects; nothing is materialised).
+READ_ONLY_DBT_COMMANDS = ("test", "compile", "ls", "list", "show", "parse")
+
+
+@dataclass
+class PipelineWorld(World):
+    """A complete world: every generator's files under `generated` (truth in `generated/truth`), all of them
+    landed, and one full `dbt build`. Shared by the session: tests only read it (see `pipeline_world`)."""
+
+    read_only: bool = True
+
+    @property
+    def generated(self) -> Path:
+        return self.data_root / "demo"
+
+    def truth(self, name: str) -> dict:
+        return json.loads((self.generated / "truth" / f"{name}.json").read_text())
+
+
+def _build_pipeline_world(root: Path, dbt: DbtSession) -> PipelineWorld:
+    """What `make test` builds under target/test, at a tiny scale and in-process: generate, ingest every kind
+    of input, one `dbt build`."""
+    from ai_finops.generate import generate_aws_cur2
+    from ai_finops.generate.azure_cost import generate_azure_cost
+    from ai_finops.generate.gcp_billing import generate_gcp_billing
+    from ai_finops.generate.k8s_telemetry import generate_k8s_telemetry
+    from ai_finops.generate.managed_ml import generate_managed_ml
+    from ai_finops.ingest import gcp_billing, managed_ml, mlflow_extract
+    from ai_finops.ingest.prometheus import ingest_prometheus
+    from ai_finops.ingest.runner import ingest_aws_cur, ingest_azure_cost, ingest_focus
+
+    world = PipelineWorld(root, read_only=False)
+    out = world.generated
+    generate_aws_cur2(out, **PIPELINE_ARGS)
+    generate_gcp_billing(out, **PIPELINE_ARGS)
+    generate_azure_cost(out, **PIPELINE_ARGS)
+    generate_k8s_telemetry(out, **PIPELINE_ARGS, days=PIPELINE_TELEMETRY_DAYS)
+    summary = generate_managed_ml(out, seed=PIPELINE_ARGS["seed"])
+    with world.active():
+        reports = {}
+        # Earlier deliveries first, then the restated ones that replace them (as `make test` lands them).
+        if (out / "aws" / "cur2-earlier").exists():
+            reports["aws earlier"] = ingest_aws_cur([out / "aws" / "cur2-earlier"])
+        if (out / "gcp" / "billing_export_earlier").exists():
+            reports["gcp earlier"] = gcp_billing.ingest([out / "gcp" / "billing_export_earlier"])
+        reports |= {
+            "aws": ingest_aws_cur([out / "aws" / "cur2"]),
+            "gcp": gcp_billing.ingest([out / "gcp" / "billing_export"]),
+            "azure": ingest_azure_cost([out / "azure" / "exports"]),
+            "focus": ingest_focus([FIXTURES / "focus" / "synthetic"]),
+            "prometheus": ingest_prometheus([out / "telemetry" / "prometheus"]),
+            "managed_ml": managed_ml.ingest([out / "managed_ml"]),
+        }
+        mlflow_extract.extract(summary["tracking_uri"])
+    refused = {name: report.refused for name, report in reports.items() if report.refused}
+    assert not refused, refused
+    build = dbt(world, "build")
+    assert build.success, failed_nodes(build)
+    world.read_only = True
+    return world
+
+
+@pytest.fixture(scope="session")
+def pipeline_world(tmp_path_factory, dbt) -> PipelineWorld:
+    """The complete built world, read-only: the one `make test` built before pytest when
+    AI_FINOPS_TEST_PIPELINE_WORLD names its folder (holding data/, data/demo/ and ai_finops.duckdb), else one
+    built here once per session. Tests must not ingest into it or rebuild it; a test that lands or re-builds
+    uses a small world of its own (it may read the generated files under `generated`)."""
+    named = os.environ.get(PIPELINE_WORLD_ENV)
+    if named:
+        world = PipelineWorld(Path(named).resolve())
+        missing = [p for p in (world.db_path, world.generated / "truth") if not p.exists()]
+        assert not missing, f"{PIPELINE_WORLD_ENV}={named} is not a built pipeline world: {missing} missing"
+        return world
+    return _build_pipeline_world(tmp_path_factory.mktemp("pipeline_world"), dbt)

@@ -19,6 +19,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python scripts/run_stages.py test
 
+# Not part of `make test` (a smoke run of it is): 1M then 10M CUR rows, writes BENCHMARKS.md. Hours at 10M.
+bench: $(STAMP)
+	$(VENV)/bin/python scripts/bench.py --scales 1m 10m
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 

@@ -634,10 +634,30 @@ def check_gcp_export_view(client, port: int, timeout: float, sources: list[Sourc
     )
 
 
+# Not built on the emulator, and why (each still compiles for BigQuery and is parsed by ZetaSQL in
+# scripts/bigquery_offline_check.py): the workload attribution reads tag keys named by a seed row, which
+# BigQuery does with the JSON subscript of PARSE_JSON (JSON_VALUE takes only a literal path) and crucible
+# 0.1.0a2 has no PARSE_JSON; its unit tests also expect money at BIGNUMERIC scale, which the emulator's
+# NUMERIC(9) cannot hold.
+EMULATOR_EXCLUDED = (
+    "path:models/intermediate/attribution",
+    "path:models/marts/attribution",
+    "path:tests/dbt/attribution",
+)
+
+
 def dbt_build(port: int, timeout: float) -> Path:
     target = TARGET / "emulator"
     dbt_command(
-        port, timeout, "build", "--vars", "{bigquery_money_type: numeric}", "--target-path", str(target)
+        port,
+        timeout,
+        "build",
+        "--exclude",
+        *EMULATOR_EXCLUDED,
+        "--vars",
+        "{bigquery_money_type: numeric}",
+        "--target-path",
+        str(target),
     )
     return target
 

@@ -46,6 +46,17 @@ PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
         ),
         # Native FOCUS exports (synthetic AWS 1.0 / 1.2, Azure FocusCost, GCP; accounts of their own).
         ("ingest native FOCUS exports", f"{BIN}/ai-finops ingest focus tests/fixtures/focus/synthetic", {}),
+        (
+            "ingest Kubernetes GPU telemetry",
+            f"{BIN}/ai-finops ingest prometheus data/demo/telemetry/prometheus",
+            {},
+        ),
+        ("ingest managed-ML telemetry", f"{BIN}/ai-finops ingest managed-ml data/demo/managed_ml", {}),
+        (
+            "extract MLflow",
+            f"{BIN}/ai-finops extract mlflow --tracking-uri sqlite:///{ROOT}/data/demo/mlflow/mlflow.db",
+            {},
+        ),
         ("dbt build", f"{BIN}/ai-finops build", {}),
         ("summary", f"{BIN}/ai-finops summary", {}),
     ],
@@ -86,6 +97,21 @@ PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
             f"{BIN}/ai-finops ingest focus tests/fixtures/focus/synthetic",
             TEST_ENV,
         ),
+        (
+            "ingest Kubernetes GPU telemetry",
+            f"{BIN}/ai-finops ingest prometheus {TEST_DIR}/data/demo/telemetry/prometheus",
+            TEST_ENV,
+        ),
+        (
+            "ingest managed-ML telemetry",
+            f"{BIN}/ai-finops ingest managed-ml {TEST_DIR}/data/demo/managed_ml",
+            TEST_ENV,
+        ),
+        (
+            "extract MLflow",
+            f"{BIN}/ai-finops extract mlflow --tracking-uri sqlite:///{TEST_DIR}/data/demo/mlflow/mlflow.db",
+            TEST_ENV,
+        ),
         ("dbt build", f"{BIN}/ai-finops build", TEST_ENV),
         # BigQuery without BigQuery: offline compile (plain and incremental) parsed by ZetaSQL, then a full build
         # on crucible-emulator from this world's landed data, totals compared with the DuckDB build above.
@@ -99,7 +125,10 @@ PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
             "--allowlist validation/focus_validator_allowlist_1_2.yml",
             TEST_ENV,
         ),
-        ("pytest", f"{BIN}/pytest -q -p no:cacheprovider", {}),
+        # `make bench` at ~20k rows: ingest, the FOCUS path and the one-statement floor (writes target/bench/).
+        ("bench smoke", f"{BIN}/python scripts/bench.py --smoke", {}),
+        # The end-to-end tests read the world built above (read-only) instead of building their own.
+        ("pytest", f"{BIN}/pytest -q -p no:cacheprovider", {"AI_FINOPS_TEST_PIPELINE_WORLD": str(TEST_DIR)}),
     ],
 }
 

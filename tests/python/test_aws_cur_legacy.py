@@ -18,10 +18,10 @@ def test_legacy_cur_has_the_rows_and_flattened_columns(tmp_path):
     assert [p.rsplit("/", 1)[-1] for p in summary["files"]] == ["2026-09.parquet", "2026-10.parquet"]
     con = duckdb.connect()
     source_rows, source_cost = con.execute(
-        f"select count(*), sum(line_item_unblended_cost) from read_parquet('{export}/data/*/*.parquet')"
+        f"select count(*), sum(cast(line_item_unblended_cost as decimal(38, 10))) from read_parquet('{export}/data/*/*.parquet')"
     ).fetchone()
     rows, cost = con.execute(
-        f"select count(*), sum(line_item_unblended_cost) from read_parquet('{tmp_path}/legacy/*.parquet')"
+        f"select count(*), sum(cast(line_item_unblended_cost as decimal(38, 10))) from read_parquet('{tmp_path}/legacy/*.parquet')"
     ).fetchone()
     assert (rows, cost) == (source_rows, source_cost) == (summary["rows"], source_cost)
     names = pq.read_schema(summary["files"][0]).names

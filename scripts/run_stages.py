@@ -24,6 +24,12 @@ TEST_ENV = {
     "AI_FINOPS_DATA_ROOT": str(TEST_DIR / "data"),
     "AI_FINOPS_DUCKDB_PATH": str(TEST_DIR / "ai_finops.duckdb"),
 }
+# `make demo` builds a world of its own, from scratch each time, so it never touches a user's ./data.
+DEMO_DIR = ROOT / "demo"
+DEMO_ENV = {
+    "AI_FINOPS_DATA_ROOT": str(DEMO_DIR / "data"),
+    "AI_FINOPS_DUCKDB_PATH": str(DEMO_DIR / "ai_finops.duckdb"),
+}
 DEMO_MONTHS = os.environ.get("AI_FINOPS_DEMO_MONTHS", "13")
 DEMO_SCALE = os.environ.get("AI_FINOPS_DEMO_SCALE", "1.0")
 TEST_SCALE = os.environ.get("AI_FINOPS_TEST_SCALE", "0.1")
@@ -32,33 +38,53 @@ PIPELINES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     "demo": [
         (
             "generate",
-            f"{BIN}/ai-finops generate --out data/demo --months {DEMO_MONTHS} --scale {DEMO_SCALE}",
-            {},
+            f"rm -rf {DEMO_DIR} && {BIN}/ai-finops generate --out {DEMO_DIR}/data/demo --months {DEMO_MONTHS} --scale {DEMO_SCALE}",
+            DEMO_ENV,
         ),
-        ("ingest earlier deliveries", f"{BIN}/ai-finops ingest aws-cur data/demo/aws/cur2-earlier", {}),
-        ("ingest final deliveries", f"{BIN}/ai-finops ingest aws-cur data/demo/aws/cur2", {}),
-        ("ingest Azure cost exports", f"{BIN}/ai-finops ingest azure-cost data/demo/azure/exports", {}),
+        (
+            "ingest earlier deliveries",
+            f"{BIN}/ai-finops ingest aws-cur {DEMO_DIR}/data/demo/aws/cur2-earlier",
+            DEMO_ENV,
+        ),
+        (
+            "ingest final deliveries",
+            f"{BIN}/ai-finops ingest aws-cur {DEMO_DIR}/data/demo/aws/cur2",
+            DEMO_ENV,
+        ),
+        (
+            "ingest Azure cost exports",
+            f"{BIN}/ai-finops ingest azure-cost {DEMO_DIR}/data/demo/azure/exports",
+            DEMO_ENV,
+        ),
         (
             "ingest GCP billing extractions",
-            f"{BIN}/ai-finops ingest gcp-billing data/demo/gcp/billing_export_earlier "
-            f"&& {BIN}/ai-finops ingest gcp-billing data/demo/gcp/billing_export",
-            {},
+            f"{BIN}/ai-finops ingest gcp-billing {DEMO_DIR}/data/demo/gcp/billing_export_earlier "
+            f"&& {BIN}/ai-finops ingest gcp-billing {DEMO_DIR}/data/demo/gcp/billing_export",
+            DEMO_ENV,
         ),
         # Native FOCUS exports (synthetic AWS 1.0 / 1.2, Azure FocusCost, GCP; accounts of their own).
-        ("ingest native FOCUS exports", f"{BIN}/ai-finops ingest focus tests/fixtures/focus/synthetic", {}),
+        (
+            "ingest native FOCUS exports",
+            f"{BIN}/ai-finops ingest focus tests/fixtures/focus/synthetic",
+            DEMO_ENV,
+        ),
         (
             "ingest Kubernetes GPU telemetry",
-            f"{BIN}/ai-finops ingest prometheus data/demo/telemetry/prometheus",
-            {},
+            f"{BIN}/ai-finops ingest prometheus {DEMO_DIR}/data/demo/telemetry/prometheus",
+            DEMO_ENV,
         ),
-        ("ingest managed-ML telemetry", f"{BIN}/ai-finops ingest managed-ml data/demo/managed_ml", {}),
+        (
+            "ingest managed-ML telemetry",
+            f"{BIN}/ai-finops ingest managed-ml {DEMO_DIR}/data/demo/managed_ml",
+            DEMO_ENV,
+        ),
         (
             "extract MLflow",
-            f"{BIN}/ai-finops extract mlflow --tracking-uri sqlite:///{ROOT}/data/demo/mlflow/mlflow.db",
-            {},
+            f"{BIN}/ai-finops extract mlflow --tracking-uri sqlite:///{DEMO_DIR}/data/demo/mlflow/mlflow.db",
+            DEMO_ENV,
         ),
-        ("dbt build", f"{BIN}/ai-finops build", {}),
-        ("summary", f"{BIN}/ai-finops summary", {}),
+        ("dbt build", f"{BIN}/ai-finops build", DEMO_ENV),
+        ("summary", f"{BIN}/ai-finops summary", DEMO_ENV),
     ],
     "test": [
         ("ruff", f"{BIN}/ruff check . && {BIN}/ruff format --check .", {}),

@@ -192,6 +192,7 @@ def build_tracking_store(path: Path, seed: int, runs: list[dict], fixed_ms: int)
     from mlflow.tracking import MlflowClient
 
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    path = path.resolve()  # the artifact location is a file URI, which must be absolute
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in (path, path.with_suffix(".db-journal")):
         stale.unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-{#- The body of the stg_<provider>__*_deliveries models of Azure and GCP: one row per landed delivery × billing
+{#- The body of the stg_<provider>__*_deliveries models (AWS, Azure, GCP): one row per landed delivery × billing
     account × billing period, current or superseded, from the view ingest keeps over the `_delivery.json`
     files (ai_finops/ingest/views.py). Renames and casts only. -#}
 {% macro stg_billing_deliveries(source_relation) -%}

@@ -130,9 +130,9 @@ sagemaker_matches as (
         {{ dbt.safe_cast(
             '1 - 1.0 * sagemaker_training_jobs.billable_time_seconds'
             ~ ' / nullif(sagemaker_training_jobs.training_time_seconds, 0)',
-            dbt.type_float()
+            type_double()
         ) }} as spot_savings_ratio,
-        cast(null as {{ dbt.type_float() }}) as requests
+        cast(null as {{ type_double() }}) as requests
     from managed_rows
     inner join sagemaker_training_jobs
         on managed_rows.resource_key = sagemaker_training_jobs.training_job_arn_key
@@ -149,7 +149,7 @@ sagemaker_matches as (
         cast(null as {{ dbt.type_string() }}) as deployment_name,
         cast(null as {{ dbt.type_string() }}) as run_id,
         cast(null as {{ dbt.type_boolean() }}) as managed_spot,
-        cast(null as {{ dbt.type_float() }}) as spot_savings_ratio,
+        cast(null as {{ type_double() }}) as spot_savings_ratio,
         sagemaker_invocations.invocations as requests
     from managed_rows
     inner join sagemaker_endpoints
@@ -224,8 +224,8 @@ vertex_matches as (
         cast(null as {{ dbt.type_string() }}) as deployment_name,
         vertex_job_candidates.mlflow_run_id as run_id,
         cast(null as {{ dbt.type_boolean() }}) as managed_spot,
-        cast(null as {{ dbt.type_float() }}) as spot_savings_ratio,
-        cast(null as {{ dbt.type_float() }}) as requests
+        cast(null as {{ type_double() }}) as spot_savings_ratio,
+        cast(null as {{ type_double() }}) as requests
     from vertex_job_candidates
     where vertex_job_candidates.preference = 1
 
@@ -240,7 +240,7 @@ vertex_matches as (
         vertex_endpoints.deployed_model_id as deployment_name,
         cast(null as {{ dbt.type_string() }}) as run_id,
         cast(null as {{ dbt.type_boolean() }}) as managed_spot,
-        cast(null as {{ dbt.type_float() }}) as spot_savings_ratio,
+        cast(null as {{ type_double() }}) as spot_savings_ratio,
         vertex_predictions.prediction_count as requests
     from managed_rows
     inner join vertex_endpoints
@@ -296,7 +296,7 @@ azureml_matches as (
         azureml_deployments.deployment_name,
         cast(null as {{ dbt.type_string() }}) as run_id,
         cast(null as {{ dbt.type_boolean() }}) as managed_spot,
-        cast(null as {{ dbt.type_float() }}) as spot_savings_ratio,
+        cast(null as {{ type_double() }}) as spot_savings_ratio,
         azureml_daily_requests.requests
     from managed_rows
     inner join azureml_deployments
@@ -372,8 +372,8 @@ azureml_cluster_matches as (
         cast(null as {{ dbt.type_string() }}) as deployment_name,
         mlflow_run_id as run_id,
         cast(null as {{ dbt.type_boolean() }}) as managed_spot,
-        cast(null as {{ dbt.type_float() }}) as spot_savings_ratio,
-        cast(null as {{ dbt.type_float() }}) as requests,
+        cast(null as {{ type_double() }}) as spot_savings_ratio,
+        cast(null as {{ type_double() }}) as requests,
         share
     from azureml_cluster_shares
 
@@ -388,8 +388,8 @@ azureml_cluster_matches as (
         cast(null as {{ dbt.type_string() }}) as deployment_name,
         cast(null as {{ dbt.type_string() }}) as run_id,
         cast(null as {{ dbt.type_boolean() }}) as managed_spot,
-        cast(null as {{ dbt.type_float() }}) as spot_savings_ratio,
-        cast(null as {{ dbt.type_float() }}) as requests,
+        cast(null as {{ type_double() }}) as spot_savings_ratio,
+        cast(null as {{ type_double() }}) as requests,
         1 - sum(share) as share
     from azureml_cluster_shares
     group by row_key

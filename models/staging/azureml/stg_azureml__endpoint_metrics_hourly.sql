@@ -22,7 +22,7 @@ renamed as (
         endpoint_name,
         deployment_name,
         {{ dbt.cast('hour_start', dbt.type_timestamp()) }} as hour_start,
-        {{ dbt.cast('requests', dbt.type_float()) }} as requests,
+        {{ dbt.cast('requests', type_double()) }} as requests,
         {{ dbt.cast('minute_count', dbt.type_int()) }} as minute_count,
         _delivery_id as delivery_id,
         {{ dbt.cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at

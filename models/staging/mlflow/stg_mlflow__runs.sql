@@ -28,7 +28,7 @@ renamed as (
         params,
         latest_metrics,
         {{ dbt.cast('gpu_count_seen', dbt.type_int()) }} as gpu_count_seen,
-        {{ dbt.cast('gpu_utilization_avg', dbt.type_float()) }} as gpu_utilization_avg,
+        {{ dbt.cast('gpu_utilization_avg', type_double()) }} as gpu_utilization_avg,
         {{ dbt.cast('system_metric_samples', dbt.type_int()) }} as system_metric_samples,
         _delivery_id as delivery_id,
         {{ dbt.cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at

@@ -20,8 +20,8 @@ renamed as (
             "'arn:aws:sagemaker:'", "region", "':'", "account_id", "':endpoint/'", "lower(endpoint_name)"
         ]) }} as endpoint_arn_key,
         {{ dbt.cast('hour_start', dbt.type_timestamp()) }} as hour_start,
-        {{ dbt.cast('invocations', dbt.type_float()) }} as invocations,
-        {{ dbt.cast('model_latency_avg_us', dbt.type_float()) }} as model_latency_avg_us,
+        {{ dbt.cast('invocations', type_double()) }} as invocations,
+        {{ dbt.cast('model_latency_avg_us', type_double()) }} as model_latency_avg_us,
         _delivery_id as delivery_id,
         {{ dbt.cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at
     from source

@@ -17,7 +17,7 @@ renamed as (
         endpoint_id,
         deployed_model_id,
         {{ dbt.cast('hour_start', dbt.type_timestamp()) }} as hour_start,
-        {{ dbt.cast('prediction_count', dbt.type_float()) }} as prediction_count,
+        {{ dbt.cast('prediction_count', type_double()) }} as prediction_count,
         _delivery_id as delivery_id,
         {{ dbt.cast('_loaded_at', dbt.type_timestamp()) }} as loaded_at
     from source

@@ -2,6 +2,10 @@
     the period's delivery sequence, its totals priced with the same macros as the FOCUS rows, and the lines
     it added and removed against the delivery it replaced (macro billing_delivery_log). -#}
 
+{#- A table: the delivery log reads every delivered line of every delivery, current and archived; the
+    restatement log, the billing periods and the tests read it, so it is computed once per build. -#}
+{{ config(materialized='table') }}
+
 with
 
 cur_deliveries as (

@@ -3,6 +3,10 @@
     rows price them, and the lines it added and removed against the delivery it replaced (macro
     billing_delivery_log). -#}
 
+{#- A table: the delivery log reads every delivered line of every delivery, current and archived; the
+    restatement log, the billing periods and the tests read it, so it is computed once per build. -#}
+{{ config(materialized='table') }}
+
 {#- What a line says, whatever delivery it came in: text, times and amounts (amounts as money). The invoice
     id is left out: it only appears once the month is invoiced and changes no charge. -#}
 {%- set fingerprint_parts = [] -%}

@@ -6,6 +6,10 @@
     `gcp_invoice_month_close_days` (default 5) days after the month ended (US Pacific): Google issues the
     invoice in the first days of the next month and books anything later to a later invoice month. -#}
 
+{#- A table: the delivery log reads every delivered line of every delivery, current and archived; the
+    restatement log, the billing periods and the tests read it, so it is computed once per build. -#}
+{{ config(materialized='table') }}
+
 with
 
 extractions as (

@@ -1,4 +1,4 @@
-{#- One row per billing period × billing currency × reporting currency present in the FOCUS line items: the
+{#- One row per billing period × billing currency × reporting currency present in the FOCUS dataset: the
     factor that converts an amount billed in `billing_currency` in that period into `reporting_currency`,
     and the ECB publication date it comes from. The rate is the latest ECB euro reference rate published
     before the period ends (seeds/fx_rates_ecb.csv: the last rate of each month), crossed through the euro:
@@ -10,9 +10,11 @@
 
 with
 
-line_items as (
+{#- The published FOCUS table, not the line-item view stack under it: the same periods and currencies at the
+    cost of a scan of four columns. #}
+focus_rows as (
 
-    select * from {{ ref('int_billing_line_items_unioned') }}
+    select * from {{ ref('focus_cost_and_usage') }}
 
 ),
 
@@ -46,11 +48,11 @@ billed_periods as (
 
     select
         x_billing_period as billing_period,
-        billing_currency,
-        min(billing_period_start) as billing_period_start,
-        max(billing_period_end) as billing_period_end
-    from line_items
-    group by x_billing_period, billing_currency
+        BillingCurrency as billing_currency,
+        min(BillingPeriodStart) as billing_period_start,
+        max(BillingPeriodEnd) as billing_period_end
+    from focus_rows
+    group by x_billing_period, BillingCurrency
 
 ),
 

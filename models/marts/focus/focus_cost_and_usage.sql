@@ -14,6 +14,11 @@
     on_schema_change='fail',
 ) }}
 
+-- The current deliveries an incremental run compares with the published rows (focus_changed_replace_keys):
+-- depends_on: {{ ref('stg_aws__cur_line_items') }}, {{ ref('stg_azure__cost_details_actual') }}
+-- depends_on: {{ ref('stg_azure__cost_details_amortized') }}, {{ ref('stg_gcp__billing_export_line_items') }}
+-- depends_on: {{ ref('stg_focus__focus_line_items') }}
+
 with
 
 line_items as (
@@ -22,32 +27,16 @@ line_items as (
 
 ),
 
-{#- The unit a delivery replaces: provider x billing account x period (DuckDB delete+insert), or the whole
-    month partition (BigQuery insert_overwrite), so every account of an affected month is re-selected. -#}
-{%- if target.type == 'bigquery' -%}
-    {%- set replace_key = "x_billing_period" -%}
-{%- else -%}
-    {%- set replace_key = dbt.concat(["x_source_provider", "'|'", "billing_account_id", "'|'", "x_billing_period"]) -%}
-{%- endif %}
-
-{% if finops_is_incremental() -%}
-    new_deliveries as (
-
-        select distinct {{ replace_key }} as replace_key
-        from line_items
-        where x_delivery_id not in (
-            select distinct existing.x_delivery_id from {{ this }} as existing
-        )
-
-    ),
-{%- endif %}
-
+{# Incremental runs select only the replace keys a delivery changed since the last build (macro
+    focus_changed_replace_keys_predicate: read from the staging line views, inlined as literals, so the
+    intermediate stack runs for the changed accounts and periods only). A key is provider x billing account
+    x period on DuckDB (delete+insert), the whole month partition on BigQuery (insert_overwrite). #}
 batch as (
 
     select *
     from line_items
     {% if finops_is_incremental() -%}
-        where {{ replace_key }} in (select new_deliveries.replace_key from new_deliveries)
+        where {{ focus_changed_replace_keys_predicate(this) }}
     {%- endif %}
 
 ),

@@ -6,12 +6,25 @@
     {{ return(adapter.dispatch('gcp_labels_to_json', 'ai_finops')(labels, system_labels, project_labels, tags)) }}
 {% endmacro %}
 
+{#- map_concat is slow on DuckDB: when no key repeats (almost always), one map over the four lists in order
+    is the same object (map_concat keeps a key where it first appears, with the last value). -#}
 {% macro default__gcp_labels_to_json(labels, system_labels, project_labels, tags) %}
+    {%- set entries -%}
+        list_concat(
+            coalesce({{ project_labels }}, []),
+            list_transform(coalesce({{ tags }}, []), lambda t: {'key': t.key, 'value': t.value}),
+            coalesce({{ system_labels }}, []),
+            coalesce({{ labels }}, [])
+        )
+    {%- endset %}
     case
         when
             len(coalesce({{ labels }}, [])) + len(coalesce({{ system_labels }}, []))
-            + len(coalesce({{ project_labels }}, [])) + len(coalesce({{ tags }}, [])) > 0
-            then cast(to_json(map_concat(
+            + len(coalesce({{ project_labels }}, [])) + len(coalesce({{ tags }}, [])) = 0
+            then null
+        when list_unique(list_transform({{ entries }}, lambda e: e.key)) = len({{ entries }})
+            then cast(to_json(map_from_entries({{ entries }})) as {{ dbt.type_string() }})
+        else cast(to_json(map_concat(
                 map_from_entries(coalesce({{ project_labels }}, [])),
                 map_from_entries(list_transform(coalesce({{ tags }}, []), lambda t: {'key': t.key, 'value': t.value})),
                 map_from_entries(coalesce({{ system_labels }}, [])),

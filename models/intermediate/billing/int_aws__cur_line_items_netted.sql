@@ -12,19 +12,70 @@ priced as (
 
 ),
 
--- Covered hours and negations ranked within their matching key, so identical lines pair one-to-one.
-ranked as (
+-- Covered hours and negations read again, each on its own and only with the columns matching needs: DuckDB
+-- materialises a CTE read twice, which would hold every CUR line (or every Savings Plan line) in memory.
+covered_lines as (
 
     select
-        priced.*,
+        source_line_id,
+        billing_account_id,
+        billing_period,
+        sub_account_id,
+        savings_plan_arn,
+        resource_id,
+        usage_type,
+        operation,
+        charge_period_start,
+        raw_billed_cost
+    from {{ ref('int_aws__cur_line_items_priced') }}
+    where line_item_type = 'SavingsPlanCoveredUsage'
+
+),
+
+negation_lines as (
+
+    select
+        source_line_id,
+        billing_account_id,
+        billing_period,
+        sub_account_id,
+        savings_plan_arn,
+        resource_id,
+        usage_type,
+        operation,
+        charge_period_start,
+        raw_billed_cost
+    from {{ ref('int_aws__cur_line_items_priced') }}
+    where line_item_type = 'SavingsPlanNegation'
+
+),
+
+-- Covered hours and negations ranked within their matching key, so identical lines pair one-to-one.
+covered_ranked as (
+
+    select
+        covered_lines.*,
         row_number() over (
             partition by
-                line_item_type, billing_account_id, billing_period, sub_account_id, savings_plan_arn,
-                resource_id, usage_type, operation, charge_period_start
+                billing_account_id, billing_period, sub_account_id, savings_plan_arn, resource_id, usage_type,
+                operation, charge_period_start
             order by source_line_id
         ) as match_rank
-    from priced
-    where line_item_type in ('SavingsPlanCoveredUsage', 'SavingsPlanNegation')
+    from covered_lines
+
+),
+
+negations_ranked as (
+
+    select
+        negation_lines.*,
+        row_number() over (
+            partition by
+                billing_account_id, billing_period, sub_account_id, savings_plan_arn, resource_id, usage_type,
+                operation, charge_period_start
+            order by source_line_id
+        ) as match_rank
+    from negation_lines
 
 ),
 
@@ -34,12 +85,10 @@ matches as (
         covered.source_line_id as covered_line_id,
         negations.source_line_id as negation_line_id,
         negations.raw_billed_cost as negation_billed_cost
-    from ranked as covered
-    inner join ranked as negations
+    from covered_ranked as covered
+    inner join negations_ranked as negations
         on
-            covered.line_item_type = 'SavingsPlanCoveredUsage'
-            and negations.line_item_type = 'SavingsPlanNegation'
-            and covered.billing_account_id = negations.billing_account_id
+            covered.billing_account_id = negations.billing_account_id
             and covered.billing_period = negations.billing_period
             and covered.sub_account_id = negations.sub_account_id
             and covered.savings_plan_arn = negations.savings_plan_arn
@@ -51,6 +100,7 @@ matches as (
 
 ),
 
+-- A matched negation is dropped (anti-join): its cost is netted into its covered line.
 netted as (
 
     select
@@ -64,10 +114,9 @@ netted as (
     from priced
     left join matches as matched_negation
         on priced.source_line_id = matched_negation.covered_line_id
-    where
-        priced.source_line_id not in (
-            select matches.negation_line_id from matches
-        )
+    left join matches as netted_negation
+        on priced.source_line_id = netted_negation.negation_line_id
+    where netted_negation.negation_line_id is null
 
 )
 

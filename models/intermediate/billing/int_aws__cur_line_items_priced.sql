@@ -10,6 +10,19 @@ cur_line_items as (
 
 ),
 
+-- The same lines again, only the columns the per-period flag needs: DuckDB buffers a CTE read by two
+-- consumers until both are done, which here would hold every line with every column in memory.
+line_item_types as (
+
+    select
+        billing_account_id,
+        billing_period,
+        line_item_type
+    from {{ ref('stg_aws__cur_line_items') }}
+    where coalesce(operation, '') not in ('EKSPod-EC2', 'ECSTask-EC2')
+
+),
+
 -- Discounts delivered as separate lines already reduce the bill: then the gross unblended cost is billed.
 -- Without such lines the net columns (EDP / private pricing) carry the discount.
 periods as (
@@ -19,7 +32,7 @@ periods as (
         billing_period,
         max(case when line_item_type in ({{ aws_discount_line_item_types() }}) then 1 else 0 end)
             as has_discount_lines
-    from cur_line_items
+    from line_item_types
     group by billing_account_id, billing_period
 
 ),

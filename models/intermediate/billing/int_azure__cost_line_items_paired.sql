@@ -24,13 +24,35 @@ amortized_lines as (
 
 ),
 
+-- The delivery ids of each period read the lines a second time, only the columns they need: DuckDB buffers a CTE
+-- read by two consumers until both are done, which here would hold every line with every column in memory.
+actual_line_deliveries as (
+
+    select
+        billing_account_id,
+        billing_period,
+        delivery_id
+    from {{ ref('stg_azure__cost_details_actual') }}
+
+),
+
+amortized_line_deliveries as (
+
+    select
+        billing_account_id,
+        billing_period,
+        delivery_id
+    from {{ ref('stg_azure__cost_details_amortized') }}
+
+),
+
 actual_deliveries as (
 
     select
         billing_account_id,
         billing_period,
         max(delivery_id) as actual_delivery_id
-    from actual_lines
+    from actual_line_deliveries
     group by billing_account_id, billing_period
 
 ),
@@ -41,7 +63,7 @@ amortized_deliveries as (
         billing_account_id,
         billing_period,
         max(delivery_id) as amortized_delivery_id
-    from amortized_lines
+    from amortized_line_deliveries
     group by billing_account_id, billing_period
 
 ),

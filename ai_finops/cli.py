@@ -269,6 +269,11 @@ def ingest_prometheus(
         console.print(
             f"{verb} {landed.key.folder} {key}: {landed.rows:,} rows (delivery {landed.delivery_id})"
         )
+    if report.facts.get("samples"):
+        console.print(
+            f"read {report.facts['samples']:,} samples from {report.facts['files']:,} files "
+            f"({report.facts['slots_after_dedup']:,} after de-duplication), landed hourly"
+        )
     for warning in report.warnings:
         err.print(f"[yellow]warning[/] {warning}", highlight=False)
     if report.refused:

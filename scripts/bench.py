@@ -6,7 +6,9 @@ Per scale, in a world of its own (``--work``, default ``target/bench``):
    AWS generator scale, so every provider's models run and all rows grow together) and write the final AWS
    deliveries again as legacy Athena-named CUR Parquet for focus-converter;
 2. ingest: the final AWS deliveries of months 1..11 and the *earlier* delivery of the last month, GCP, Azure;
-   telemetry too when ``ai-finops ingest`` has those commands (else the result says it ran without);
+   then telemetry for about twice the landed billing rows (``telemetry_plan``): Kubernetes GPU telemetry of the
+   last days of the last month (one ``ai-finops ingest prometheus`` per UTC day), managed-ML telemetry and the
+   MLflow store; then a snapshot of the ingested world (``<work>/<scale>/snapshot``, ``world.json``);
 3. ``dbt seed``, then the FOCUS path ``dbt run --select +focus_cost_and_usage``;
 4. the floor: one DuckDB statement reading every landed billing file once into a table with the columns and
    types of ``focus_cost_and_usage`` (no dbt);
@@ -23,15 +25,20 @@ Results are merged into ``benchmarks/results.json`` and ``BENCHMARKS.md`` is rew
     .venv/bin/python scripts/bench.py                  # 1m then 10m
     .venv/bin/python scripts/bench.py --scales 1m
     .venv/bin/python scripts/bench.py --smoke          # ~20k rows, < 60 s, writes nothing in the repo
+    .venv/bin/python scripts/bench.py --scales 10m --world-only   # build the world and its snapshot only
+    .venv/bin/python scripts/bench.py --scales 10m --reuse-world  # measure seed .. incremental on it again
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import contextlib
 import json
+import math
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -57,11 +64,19 @@ MONTHS = 12
 LAST_PERIOD = "2026-10"
 # AWS generator scale 1.0 gives ~11,360 CUR rows a month (136,343 over 12 months, measured).
 CUR_ROWS_PER_SCALE_YEAR = 136_343
+# Telemetry (issue 7: about twice the billing rows). A telemetry row is a Prometheus sample as delivered (what
+# `ai-finops ingest prometheus` reads; it lands them pre-aggregated to the hour). Samples per UTC day and
+# generator-scale unit, measured on 2026-10-31 (`read N samples` of the ingest): EKS ~7,081 (follows the AWS
+# scale), AKS ~391,860 (follows the Azure scale: the AKS pools are those of the Azure bill, other_scale).
+# One day at AKS scale 7.33 (~3.4M samples) ingests in ~70 s at ~6.7 GB peak RSS: one call per day.
+TELEMETRY_FACTOR = 2
+K8S_EKS_SAMPLES_PER_SCALE_DAY = 7_081
+K8S_AKS_SAMPLES_PER_SCALE_DAY = 391_860
 SCALES = {
     "smoke": {"months": 2, "aws_scale": 0.8, "other_scale": None, "cur_rows": 20_000},
     "1m": {"months": MONTHS, "aws_scale": 7.33, "other_scale": 0.733, "cur_rows": 1_000_000},
     "10m": {"months": MONTHS, "aws_scale": 73.3, "other_scale": 7.33, "cur_rows": 10_000_000},
-}
+}  # fmt: skip
 # Production builds skip unit tests (they test SQL logic on fixed inputs, not the data: CI runs them).
 NO_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 TARGETS = {
@@ -461,6 +476,88 @@ def _generate_code(demo: Path, cfg: dict) -> str:
     return "\n".join(lines)
 
 
+def telemetry_plan(cfg: dict, billing_rows: int) -> dict:
+    """Days of Kubernetes telemetry for ~TELEMETRY_FACTOR x the landed billing rows (at most the last month)."""
+    year, month = (int(p) for p in LAST_PERIOD.split("-"))
+    month_days = calendar.monthrange(year, month)[1]
+    aks_scale = cfg["other_scale"] or cfg["aws_scale"]
+    per_day = round(
+        K8S_EKS_SAMPLES_PER_SCALE_DAY * cfg["aws_scale"] + K8S_AKS_SAMPLES_PER_SCALE_DAY * aks_scale
+    )
+    needed = max(1, math.ceil(TELEMETRY_FACTOR * billing_rows / per_day))
+    days = min(needed, month_days)
+    return {
+        "days": days,
+        "needed_days": needed,
+        "month_days": month_days,
+        "rows_per_day_expected": per_day,
+        "rows_expected": per_day * days,
+        "aks_scale": aks_scale,
+        "reaches_target": needed <= month_days,
+    }
+
+
+def landed_telemetry_rows(raw: Path) -> dict[str, int]:
+    """Rows of the current telemetry deliveries (what the raw_telemetry views read), by landing folder."""
+    base = raw / "telemetry"
+    by_folder: dict[str, list[str]] = {}
+    for f in sorted(base.rglob("delivery=*/*.parquet")) if base.exists() else []:
+        parts = f.relative_to(base).parts
+        folder = "/".join(p for p in parts[: parts.index(next(p for p in parts if "=" in p))])
+        by_folder.setdefault(folder, []).append(str(f))
+    con = duckdb.connect()
+    counts = {
+        folder: con.execute("select count(*) from read_parquet($1, union_by_name=true)", [files]).fetchone()[
+            0
+        ]
+        for folder, files in by_folder.items()
+    }
+    con.close()
+    return counts
+
+
+def ingest_prometheus_by_day(root: Path) -> int:
+    """`ai-finops ingest prometheus` once per UTC day (every cluster of the day): one day's samples in memory."""
+    days = sorted(
+        {p.name for p in root.glob("query_range/cluster=*/*") if p.is_dir()}
+        | {p.stem for p in root.glob("openmetrics/cluster=*/*.txt")}
+    )
+    for day in days:
+        inputs = [
+            *sorted(root.glob(f"query_range/cluster=*/{day}")),
+            *sorted(root.glob(f"openmetrics/cluster=*/{day}.txt")),
+        ]
+        print(f"{day}: {len(inputs)} inputs", flush=True)
+        code = subprocess.call([str(BIN / "ai-finops"), "ingest", "prometheus", *map(str, inputs)])
+        if code != 0:
+            return code
+    return 0
+
+
+WORLD_STAGES = (
+    "generate", "legacy_cur", "ingest_aws", "ingest_gcp", "ingest_azure", "generate_telemetry",
+    "ingest_telemetry", "generate_managed_ml", "ingest_managed_ml", "extract_mlflow",
+)  # fmt: skip
+WORLD_FIELDS = (
+    "telemetry", "telemetry_plan", "landed_rows", "billing_rows", "cur_rows", "telemetry_landed_rows",
+    "telemetry_rows", "telemetry_samples",
+)  # fmt: skip
+BUILDS_ONLY_KEPT = ("seed", "focus_path", "floor", "converter")
+
+
+def earlier_world(work: Path, previous: dict | None) -> dict:
+    """The world stages of this scale's last world run: `<work>/world.json`, else results.json's entry."""
+    world_file = work / "world.json"
+    if world_file.exists():
+        return json.loads(world_file.read_text())
+    if previous and "generate" in previous.get("stages", {}):
+        return previous
+    raise RuntimeError(
+        f"--reuse-world: no earlier world figures for {work.name} ({world_file} missing and results.json has "
+        "no generate stage for this scale); run --world-only first"
+    )
+
+
 def run_scale(
     name: str,
     work_root: Path,
@@ -469,14 +566,22 @@ def run_scale(
     converter_timeout: int,
     full: bool,
     project: Path = ROOT,
-    telemetry_days: int = 0,
+    telemetry_days: int | None = None,
+    mode: str = "fresh",
     previous: dict | None = None,
+    cfg: dict | None = None,
+    resume: bool = False,
 ) -> dict:
-    cfg = SCALES[name]
+    """One scale. `mode`: fresh (new world, everything measured), world (new world and its snapshot, then
+    stop), reuse (the snapshot of the last world restored; seed, FOCUS path, floor, converter and builds
+    measured), builds (as reuse, but only the full build, re-delivery and incremental build measured).
+    `telemetry_days`: None chooses them (~TELEMETRY_FACTOR x the billing rows), 0 runs without telemetry.
+    `resume` (world mode): keep the world on disk and the stages `<work>/world_partial.json` recorded as done
+    (a long world build that stopped part-way goes on from its next stage)."""
+    cfg = cfg or SCALES[name]
     work = work_root / name
-    if previous is None and work.exists():
-        shutil.rmtree(work)
     demo, data, db, logs = work / "demo", work / "data", work / "ai_finops.duckdb", work / "logs"
+    snapshot = work / "snapshot"
     env = {
         **os.environ,
         "PATH": f"{BIN}:{os.environ.get('PATH', '')}",
@@ -496,17 +601,26 @@ def run_scale(
         "--project-dir", project, "--profiles-dir", project,
         "--target-path", dbt_target, "--log-path", work / "logs" / "dbt",
     ]  # fmt: skip
-    if previous is None:
-        result = {"scale": name, "config": cfg, "started": datetime.now(UTC).isoformat(timespec="seconds")}
-        result["stages"], result["notes"] = {}, []
-    else:
-        result = previous
+    result = {"scale": name, "config": cfg, "started": datetime.now(UTC).isoformat(timespec="seconds")}
+    result["stages"], result["notes"] = {}, []
     stages: dict[str, dict] = result["stages"]
     notes: list[str] = result["notes"]
 
+    partial_file = work / "world_partial.json"
+    done = json.loads(partial_file.read_text()) if resume and partial_file.exists() else {}
+
     def stage(key: str, label: str, command: list, must_pass: bool = True, **extra) -> dict:
+        if key in done:
+            console.print(f"[bold]{label}[/]: done in an earlier run ({done[key]['wall_s']} s), kept")
+            stages[key] = done[key]
+            return stages[key]
         stages[key] = {**run_stage(label, command, env, logs / f"{key}.log", cwd=project), **extra}
         stages[key]["db_size_mb"] = db_size_mb(db)
+        if mode in ("fresh", "world") and key in WORLD_STAGES and stages[key]["rc"] == 0:
+            partial_file.parent.mkdir(parents=True, exist_ok=True)
+            partial_file.write_text(
+                json.dumps({k: v for k, v in stages.items() if k in WORLD_STAGES}, indent=2)
+            )
         if stages[key]["rc"] != 0 and not must_pass:
             notes.append(
                 f"{label} exited {stages[key]['rc']} (failing tests?); timed anyway, log {stages[key]['log']}"
@@ -527,11 +641,14 @@ def run_scale(
         ]
         stages[key]["nodes"] = len(nodes)
 
-    if previous is None:
+    export = demo / "aws" / "cur2" / "ai-finops-cur2"
+    legacy = work / "aws-legacy-athena"
+    ai = BIN / "ai-finops"
+    if mode in ("fresh", "world"):
+        if work.exists() and not (resume and mode == "world"):
+            shutil.rmtree(work)
         # 1. generate
         stage("generate", "generate demo billing", [PY, "-c", _generate_code(demo, cfg)])
-        export = demo / "aws" / "cur2" / "ai-finops-cur2"
-        legacy = work / "aws-legacy-athena"
         stage(
             "legacy_cur",
             "write legacy Athena-named CUR Parquet",
@@ -545,7 +662,6 @@ def run_scale(
         )
 
         # 2. ingest (the last month as its earlier delivery; the final one is re-delivered at the end)
-        ai = BIN / "ai-finops"
         stage("ingest_aws", "ingest AWS CUR", [ai, "ingest", "aws-cur", *manifests[:-1], earlier_last])
         if cfg["other_scale"]:
             stage(
@@ -556,33 +672,6 @@ def run_scale(
             stage(
                 "ingest_azure", "ingest Azure cost", [ai, "ingest", "azure-cost", demo / "azure" / "exports"]
             )
-        telemetry = _telemetry_commands(env, project)
-        result["telemetry"] = telemetry
-        if telemetry and telemetry_days > 0:
-            stage(
-                "generate_telemetry",
-                f"generate Kubernetes GPU telemetry ({telemetry_days} days)",
-                [PY, "-c", "from pathlib import Path; from ai_finops.generate.k8s_telemetry import generate_k8s_telemetry; "
-                 f"generate_k8s_telemetry(Path({str(demo)!r}), scale={cfg['aws_scale']}, months={cfg['months']}, "
-                 f"last_period={LAST_PERIOD!r}, days={telemetry_days})"],
-            )  # fmt: skip
-            stage(
-                "ingest_telemetry",
-                "ingest prometheus",
-                [ai, "ingest", "prometheus", demo / "telemetry" / "prometheus"],
-            )
-            notes.append(
-                f"Kubernetes GPU telemetry: {telemetry_days} days; managed-ML telemetry not included"
-            )
-        elif telemetry:
-            notes.append(
-                f"ai-finops ingest has {telemetry}, but this run used --telemetry-days 0: the full build ran without "
-                "telemetry (the telemetry generators and models were still being written when this was measured)"
-            )
-        else:
-            notes.append(
-                "no telemetry ingest commands (prometheus, managed-ml) yet: the full build ran without telemetry"
-            )
         rows = landed_rows(data / "raw")
         result["landed_rows"] = rows
         billing_rows = sum(rows.values())
@@ -592,6 +681,141 @@ def run_scale(
             if key in stages:
                 stages[key]["rows"] = rows[key.removeprefix("ingest_")]
 
+        # 2b. telemetry: Kubernetes GPU telemetry for ~TELEMETRY_FACTOR x the billing rows, managed ML, MLflow
+        telemetry = _telemetry_commands(env, project)
+        result["telemetry"] = telemetry
+        plan = telemetry_plan(cfg, billing_rows)
+        if telemetry_days is not None:
+            plan.update(days=telemetry_days, rows_expected=plan["rows_per_day_expected"] * telemetry_days)
+        result["telemetry_plan"] = plan
+        days = plan["days"] if "prometheus" in telemetry else 0
+        prom = demo / "telemetry" / "prometheus"
+        if days > 0:
+            stage(
+                "generate_telemetry",
+                f"generate Kubernetes GPU telemetry ({days} days)",
+                [PY, "-c", "from pathlib import Path; from ai_finops.generate.k8s_telemetry import generate_k8s_telemetry; "
+                 f"print(generate_k8s_telemetry(Path({str(demo)!r}), scale={cfg['aws_scale']}, months={cfg['months']}, "
+                 f"last_period={LAST_PERIOD!r}, days={days}, azure_scale={plan['aks_scale']}, by_day=True)['nodes'])"],
+            )  # fmt: skip
+            stage(
+                "ingest_telemetry",
+                "ingest prometheus (one call per UTC day)",
+                [PY, __file__, "--ingest-prometheus-by-day", prom],
+            )
+        with_ml = "managed-ml" in telemetry and days > 0 and cfg["other_scale"]
+        if with_ml:
+            stage(
+                "generate_managed_ml",
+                "generate managed-ML telemetry and MLflow store",
+                [PY, "-c", "from pathlib import Path; from ai_finops.generate.managed_ml import generate_managed_ml; "
+                 f"print(generate_managed_ml(Path({str(demo)!r}), build_store=True)['workloads'])"],
+            )  # fmt: skip
+            stage("ingest_managed_ml", "ingest managed-ml", [ai, "ingest", "managed-ml", demo / "managed_ml"])
+            stage(
+                "extract_mlflow",
+                "extract mlflow",
+                [ai, "extract", "mlflow", "--tracking-uri", f"sqlite:///{demo / 'mlflow' / 'mlflow.db'}"],
+            )
+        tel = landed_telemetry_rows(data / "raw")
+        result["telemetry_landed_rows"] = tel
+        # Prometheus samples as delivered (the ingest's own count); managed-ML and MLflow rows as landed.
+        samples = (
+            sum(int(n.replace(",", "")) for n in re.findall(r"read ([\d,]+) samples", Path(stages["ingest_telemetry"]["log"]).read_text()))
+            if "ingest_telemetry" in stages
+            else 0
+        )  # fmt: skip
+        result["telemetry_samples"] = samples
+        prom_rows = tel.get("k8s", 0) + tel.get("dcgm", 0)
+        ml_rows = sum(tel.values()) - prom_rows
+        result["telemetry_rows"] = samples + ml_rows
+        for key in ("generate_telemetry", "ingest_telemetry"):
+            if key in stages:
+                stages[key]["rows"] = samples
+        for key in ("generate_managed_ml", "ingest_managed_ml", "extract_mlflow"):
+            if key in stages:
+                stages[key]["rows"] = (
+                    tel.get("mlflow", 0) if key == "extract_mlflow" else ml_rows - tel.get("mlflow", 0)
+                )
+        if days > 0:
+            ratio = result["telemetry_rows"] / billing_rows if billing_rows else 0
+            notes.append(
+                f"telemetry: Kubernetes GPU telemetry of the last {days} days of {LAST_PERIOD} (EKS at the AWS "
+                f"generator scale {cfg['aws_scale']}, AKS at Azure generator scale {plan['aks_scale']}"
+                + "), ingested one UTC day per `ai-finops ingest prometheus` call"
+                + ("; managed-ML (SageMaker, Vertex AI, Azure ML) and MLflow" if with_ml else "; no managed-ML telemetry")
+                + f": {samples:,} Prometheus samples (landed pre-aggregated to {prom_rows:,} hourly rows) and "
+                f"{ml_rows:,} managed-ML/MLflow rows, {result['telemetry_rows']:,} telemetry rows, {ratio:.2f} x the "
+                "billing rows"
+            )  # fmt: skip
+            if telemetry_days is None and not plan["reaches_target"]:
+                notes.append(
+                    f"the telemetry generator cannot reach {TELEMETRY_FACTOR} x the billing rows within "
+                    f"{LAST_PERIOD} ({plan['month_days']} days at ~{plan['rows_per_day_expected']:,} samples a day; "
+                    f"{plan['needed_days']} days would be needed): the whole month was generated"
+                )
+        elif not telemetry:
+            notes.append(
+                "no telemetry ingest commands (prometheus, managed-ml) yet: the full build ran without telemetry"
+            )
+        elif name != "smoke":
+            notes.append("run with --telemetry-days 0: the full build ran without telemetry")
+
+        _rates(stages)
+        # Snapshot of the ingested world: --reuse-world restores it (the re-delivery changes data/ and the db).
+        if name != "smoke":
+            shutil.rmtree(snapshot, ignore_errors=True)
+            snapshot.mkdir(parents=True)
+            shutil.copytree(data, snapshot / "data", symlinks=True)
+            if db.exists():
+                shutil.copy2(db, snapshot / db.name)
+            world = {k: result[k] for k in ("scale", "config", "started") if k in result}
+            world["stages"] = {k: v for k, v in stages.items() if k in WORLD_STAGES}
+            world["notes"] = list(notes)
+            world.update({k: result[k] for k in WORLD_FIELDS if k in result})
+            world["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+            (work / "world.json").write_text(json.dumps(world, indent=2) + "\n")
+        if mode == "world":
+            result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+            result["ratios"] = {}
+            return result
+    else:  # reuse / builds: the snapshot of the last world of this scale, restored
+        world = earlier_world(work, previous)
+        if not (snapshot / "data").is_dir() or not demo.is_dir():
+            raise RuntimeError(f"--reuse-world: no world snapshot in {snapshot} (run --world-only first)")
+        shutil.rmtree(data, ignore_errors=True)
+        for f in (db, db.with_name(db.name + ".wal")):
+            f.unlink(missing_ok=True)
+        console.print(f"restoring the world snapshot {snapshot}")
+        shutil.copytree(snapshot / "data", data, symlinks=True)
+        if (snapshot / db.name).exists():
+            shutil.copy2(snapshot / db.name, db)
+        for key, item in world["stages"].items():
+            if key in WORLD_STAGES:
+                stages[key] = {**item, "earlier_run": world["started"]}
+        result.update({k: world[k] for k in WORLD_FIELDS if k in world})
+        notes += world.get("notes", [])
+        notes.append(
+            f"generate, legacy CUR and ingest stages: figures of the world run of {world['started']} "
+            "(marked earlier run); the rest measured on a restored copy of that world after ingest (--reuse-world)"
+        )
+        if mode == "builds" and previous:
+            for key in BUILDS_ONLY_KEPT:
+                if key in previous["stages"]:
+                    stages[key] = {**previous["stages"][key], "earlier_run": previous["started"]}
+            result["focus_rows"] = previous.get("focus_rows", 0)
+            for key in ("converter_venv", "converter_versions"):
+                if key in previous:
+                    result[key] = previous[key]
+            notes.append(
+                "seed, FOCUS path, floor and focus-converter: figures of the earlier run (--builds-only)"
+            )
+        manifests = sorted((export / "metadata").glob("BILLING_PERIOD=*/*-Manifest.json"))
+        last = manifests[-1]
+    billing_rows = result["billing_rows"]
+    telemetry_rows = result.get("telemetry_rows", 0)
+
+    if mode != "builds":
         # 3. FOCUS path (the smoke loads the seeds in the same dbt call: one parse fewer)
         if name == "smoke":
             stage("focus_path", "FOCUS path: dbt build (seeds + models) +focus_cost_and_usage",
@@ -651,21 +875,11 @@ def run_scale(
                 notes.append(how)
                 console.print(f"[bold red]focus-converter not run:[/] {how}")
 
-    else:  # --builds-only: the world of the previous run of this scale, builds measured again
-        for key in ("full_build", "reingest", "incremental_build"):
-            if key in stages:
-                stages[f"{key}_previous"] = stages.pop(key)
-                stages[f"{key}_previous"]["stage"] += " (previous run)"
-        export = demo / "aws" / "cur2" / "ai-finops-cur2"
-        last = sorted((export / "metadata").glob("BILLING_PERIOD=*/*-Manifest.json"))[-1]
-        ai = BIN / "ai-finops"
-        billing_rows = result["billing_rows"]
-        notes.append("full and incremental builds measured again on the same world (--builds-only)")
-
-    # 6. full build, 7. re-delivery + incremental build
+    # 6. full build (billing and telemetry rows), 7. re-delivery + incremental build
     if full:
         stage("full_build", "full build: dbt build --full-refresh",
-              [BIN / "dbt", "build", "--full-refresh", *NO_UNIT_TESTS, *dbt_common], must_pass=False, rows=billing_rows)  # fmt: skip
+              [BIN / "dbt", "build", "--full-refresh", *NO_UNIT_TESTS, *dbt_common], must_pass=False,
+              rows=billing_rows + telemetry_rows)  # fmt: skip
         keep_run_results("full_build")
         month_rows = (
             duckdb.connect()
@@ -680,12 +894,16 @@ def run_scale(
         stage("incremental_build", "incremental build: dbt build", [BIN / "dbt", "build", *NO_UNIT_TESTS, *dbt_common],
               must_pass=False, rows=month_rows)  # fmt: skip
         keep_run_results("incremental_build")
-    for item in stages.values():
-        if item.get("rows") and item["wall_s"]:
-            item["rows_per_s"] = round(item["rows"] / item["wall_s"])
+    _rates(stages)
     result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     result["ratios"] = ratios(result)
     return result
+
+
+def _rates(stages: dict) -> None:
+    for item in stages.values():
+        if item.get("rows") and item["wall_s"]:
+            item["rows_per_s"] = round(item["rows"] / item["wall_s"])
 
 
 def ratios(result: dict) -> dict:
@@ -762,6 +980,10 @@ def _node_name(unique_id: str) -> str:
     return parts[2] if parts[0] == "test" and len(parts) > 3 else parts[-1]
 
 
+def _label(item: dict) -> str:
+    return item["stage"] + (" (earlier run)" if item.get("earlier_run") else "")
+
+
 def _mark(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "**missed**")
 
@@ -773,7 +995,10 @@ def write_report(all_results: dict) -> None:
         "",
         "Written by `make bench` (`scripts/bench.py`); the raw figures are in `benchmarks/results.json`.",
         "Each stage is a child process: wall time, and the peak of the summed RSS of its whole process tree",
-        "(psutil, sampled every 50 ms). Rows per second = landed billing rows ÷ wall (re-delivery: the month's rows).",
+        "(psutil, sampled every 50 ms). Rows per second = landed billing rows ÷ wall; telemetry stages: landed",
+        "telemetry rows; full build: billing + telemetry rows; re-delivery and incremental build: the month's rows.",
+        "Stages marked *(earlier run)* were not re-run: `--reuse-world` restores a copy of the world taken right",
+        "after ingest and measures the rest on it.",
         "DuckDB `threads=2`, `memory_limit=6GB` (`AI_FINOPS_THREADS`, `AI_FINOPS_DUCKDB_MEMORY_LIMIT`).",
         "",
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, {m['os']}; "
@@ -782,12 +1007,15 @@ def write_report(all_results: dict) -> None:
         + ". The machine is shared with other work, so figures vary by ±10 % run to run.",
         "",
         "Commands: `make bench` (= `.venv/bin/python scripts/bench.py --scales 1m 10m`);",
-        "one scale: `nice -n 10 .venv/bin/python scripts/bench.py --scales 10m`; smoke (in `make test`):",
-        "`scripts/bench.py --smoke`.",
+        "one scale: `nice -n 10 .venv/bin/python scripts/bench.py --scales 10m`; the world alone (generate, ingest,",
+        "snapshot): `--world-only`; measure again on that world: `--reuse-world` (`--builds-only`: only the full,",
+        "re-delivery and incremental builds); smoke (in `make test`): `scripts/bench.py --smoke`.",
         "",
         "What runs per scale: 12 months generated (AWS CUR 2.0 at the scale's CUR rows, GCP and Azure at a tenth",
         "of the AWS generator scale); ingest of AWS (months 1–11 final, the last month's *earlier* delivery), GCP",
-        "and Azure; `dbt seed`; the FOCUS path `dbt run --select +focus_cost_and_usage`; the floor; focus-converter",
+        "and Azure; telemetry for about twice the billing rows (Kubernetes GPU telemetry of the last days of the",
+        "last month, ingested one UTC day per `ai-finops ingest prometheus` call; managed-ML telemetry and the",
+        "MLflow store; see each scale's notes); `dbt seed`; the FOCUS path `dbt run --select +focus_cost_and_usage`; the floor; focus-converter",
         "1.0.0 (`--parquet-data-format dataset --no-export-include-source-columns`, its fastest mode, outer",
         "`timeout`) on the 12 final AWS deliveries written as legacy Athena-named CUR Parquet",
         "(`ai_finops.generate.aws_cur_legacy`); the full build `dbt build --full-refresh --exclude-resource-type",
@@ -806,9 +1034,17 @@ def write_report(all_results: dict) -> None:
         if not r:
             continue
         s = r["stages"]
+        tel = r.get("telemetry_landed_rows") or {}
+        tel_text = (
+            f"{r.get('telemetry_rows', 0):,} telemetry rows ({r.get('telemetry_samples', 0):,} Prometheus samples; "
+            f"landed hourly: {', '.join(f'{k} {v:,}' for k, v in tel.items())})"
+            if tel
+            else "no telemetry"
+        )
         lines += [
             f"## Scale {name}: {r['cur_rows']:,} CUR rows, {r['billing_rows']:,} landed billing rows "
-            f"({', '.join(f'{k} {v:,}' for k, v in r['landed_rows'].items())}); {r['focus_rows']:,} FOCUS rows",
+            f"({', '.join(f'{k} {v:,}' for k, v in r['landed_rows'].items())}); {tel_text}; "
+            f"{r.get('focus_rows', 0):,} FOCUS rows",
             "",
             f"Run {r['started']} → {r['finished']}.",
             "",
@@ -818,7 +1054,7 @@ def write_report(all_results: dict) -> None:
         for item in s.values():
             rps = f"{item['rows_per_s']:,}" if item.get("rows_per_s") else ""
             lines.append(
-                f"| {item['stage']} | {item['wall_s']:.1f} | {item.get('cpu_s', 0):.1f} | {item['peak_rss_mb']:,.0f} | "
+                f"| {_label(item)} | {item['wall_s']:.1f} | {item.get('cpu_s', 0):.1f} | {item['peak_rss_mb']:,.0f} | "
                 f"{rps} | {item.get('db_size_mb', '')} | {item.get('load_avg_1m_at_end', '')} |"
             )
         ra = r["ratios"]
@@ -879,12 +1115,15 @@ def write_report(all_results: dict) -> None:
 
 
 def summary_table(result: dict) -> None:
-    table = Table(title=f"bench {result['scale']}: {result['billing_rows']:,} billing rows")
+    table = Table(
+        title=f"bench {result['scale']}: {result['billing_rows']:,} billing rows, "
+        f"{result.get('telemetry_rows', 0):,} telemetry rows"
+    )
     for column in ("stage", "wall s", "CPU s", "peak tree RSS MB", "rows/s", "db MB", "rc"):
         table.add_column(column, justify="left" if column == "stage" else "right")
     for item in result["stages"].values():
         table.add_row(
-            item["stage"], f"{item['wall_s']:.1f}", f"{item.get('cpu_s', 0):.1f}", f"{item['peak_rss_mb']:,.0f}",
+            _label(item), f"{item['wall_s']:.1f}", f"{item.get('cpu_s', 0):.1f}", f"{item['peak_rss_mb']:,.0f}",
             f"{item.get('rows_per_s', 0):,}", str(item.get("db_size_mb", "")), str(item["rc"]),
         )  # fmt: skip
     console.print(table)
@@ -902,13 +1141,33 @@ def main() -> int:
     parser.add_argument(
         "--telemetry-days",
         type=int,
-        default=0,
-        help="UTC days of Kubernetes GPU telemetry to generate and ingest (0: none)",
+        default=None,
+        help="UTC days of Kubernetes GPU telemetry to generate and ingest (default: enough for ~2x the "
+        "billing rows, at most the last month; 0: none)",
     )
-    parser.add_argument(
+    world = parser.add_mutually_exclusive_group()
+    world.add_argument(
+        "--world-only",
+        action="store_true",
+        help="generate, ingest and snapshot the world (<work>/<scale>/snapshot, world.json), then stop; "
+        "results.json is not changed",
+    )
+    world.add_argument(
+        "--reuse-world",
+        action="store_true",
+        help="restore the scale's world snapshot and measure seed, FOCUS path, floor, focus-converter, full "
+        "build, re-delivery and incremental build; generate and ingest figures come from the world run",
+    )
+    world.add_argument(
         "--builds-only",
         action="store_true",
-        help="measure the full build, re-delivery and incremental build again on the world of the last run",
+        help="as --reuse-world, but measure only the full build, re-delivery and incremental build",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --world-only: go on with a world build that stopped part-way (stages in "
+        "<work>/<scale>/world_partial.json are kept)",
     )
     parser.add_argument(
         "--project-dir",
@@ -921,8 +1180,11 @@ def main() -> int:
     parser.add_argument(
         "--floor", nargs=3, type=Path, metavar=("RAW", "MART_DB", "FLOOR_DB"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--ingest-prometheus-by-day", type=Path, metavar="ROOT", help=argparse.SUPPRESS)
     parser.add_argument("--report", action="store_true", help="only rewrite BENCHMARKS.md from results.json")
     args = parser.parse_args()
+    if args.resume and not args.world_only:
+        parser.error("--resume goes with --world-only")
     if args.report:
         all_results = json.loads(RESULTS.read_text())
         for result in all_results["scales"].values():
@@ -933,6 +1195,8 @@ def main() -> int:
     if args.floor:
         floor_main(*args.floor)
         return 0
+    if args.ingest_prometheus_by_day:
+        return ingest_prometheus_by_day(args.ingest_prometheus_by_day)
     if args.smoke:
         # No repo files written; GCP/Azure, the converter and the full/incremental builds are skipped.
         result = run_scale(
@@ -942,12 +1206,22 @@ def main() -> int:
             converter_timeout=60,
             full=False,
             project=args.project_dir.resolve(),
+            telemetry_days=0,
         )
         summary_table(result)
         ok = all(s["rc"] == 0 for s in result["stages"].values()) and result["focus_rows"] > 0
         return 0 if ok else 1
     all_results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"scales": {}}
     all_results["machine"] = machine()
+    mode = (
+        "world"
+        if args.world_only
+        else "reuse"
+        if args.reuse_world
+        else "builds"
+        if args.builds_only
+        else "fresh"
+    )
     for name in args.scales:
         try:
             result = run_scale(
@@ -958,12 +1232,18 @@ def main() -> int:
                 full=True,
                 project=args.project_dir.resolve(),
                 telemetry_days=args.telemetry_days,
-                previous=all_results["scales"].get(name) if args.builds_only else None,
+                mode=mode,
+                previous=all_results["scales"].get(name),
+                resume=args.resume,
             )
             result["project_dir"] = str(args.project_dir.resolve())
         except RuntimeError as exc:
             console.print(f"[bold red]bench {name} failed:[/] {exc}")
             return 1
+        if mode == "world":
+            summary_table(result)
+            console.print(f"world of {name} ready for --reuse-world: {args.work / name / 'snapshot'}")
+            continue
         # Re-read: a long run must not overwrite what was written meanwhile (another scale, closing notes).
         if RESULTS.exists():
             all_results = {**json.loads(RESULTS.read_text()), "machine": all_results["machine"]}
@@ -974,7 +1254,8 @@ def main() -> int:
         RESULTS.write_text(json.dumps(all_results, indent=2) + "\n")
         write_report(all_results)
         summary_table(result)
-    console.print(f"wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}")
+    if mode != "world":
+        console.print(f"wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}")
     return 0
 
 

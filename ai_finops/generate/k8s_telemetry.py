@@ -52,7 +52,7 @@ import json
 import random
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -577,17 +577,22 @@ def _mig_shares(profiles) -> Decimal:
     return sum((_mig_share(p) for p in profiles), Decimal(0))
 
 
-def build_world(seed: int, scale: float, months: int, last_period: str, days: int) -> World:
+def build_world(
+    seed: int, scale: float, months: int, last_period: str, days: int, azure_scale: float | None = None
+) -> World:
+    """Nodes and pods of the window; `azure_scale` (default: `scale`) is the Azure cost generator's scale the
+    AKS pools are read from (`scripts/bench.py` sets it apart from the EKS one)."""
     from ai_finops.generate import azure_cost as az
 
     world = World()
     window = _window(last_period, days)
     _eks(world, seed, scale, months, last_period, window)
 
+    az_scale = scale if azure_scale is None else azure_scale
     periods = az._periods(months, last_period)
-    plan = az._build_plan(seed, scale, periods)
-    ea_rows = az._PeriodGenerator(seed, scale, az.EA, periods[-1], plan).generate().usage
-    mca_rows = az._PeriodGenerator(seed, scale, az.MCA, periods[-1], plan).generate().usage
+    plan = az._build_plan(seed, az_scale, periods)
+    ea_rows = az._PeriodGenerator(seed, az_scale, az.EA, periods[-1], plan).generate().usage
+    mca_rows = az._PeriodGenerator(seed, az_scale, az.MCA, periods[-1], plan).generate().usage
     platform = plan["subs"]["ea"][1]
     mc_rg = "MC_rg-aks-prod_aks-inference-prod_eastus"
     vmss = (
@@ -1082,6 +1087,26 @@ def expected_hourly(world: World) -> dict:
     return {"node_hours": node_hours, "pod_gpu_requests": pod_requests}
 
 
+def _world_series(world: World, seed: int, day: date | None = None) -> _Series:
+    """Every series of the world, or only the samples of the node-hours and pod-hours of one UTC `day`."""
+    nodes, pods = world.nodes, world.pods
+    if day is not None:
+        nodes = [replace(n, seconds={h: s for h, s in n.seconds.items() if h.date() == day}) for n in nodes]
+        pods = [replace(p, hours={h for h in p.hours if h.date() == day}) for p in pods]
+        pods = [p for p in pods if p.hours]  # a pod without samples that day writes none
+    series = _Series()
+    by_name = {(n.cluster, n.name): n for n in nodes}
+    pods_of: dict[tuple[str, str], list[Pod]] = defaultdict(list)
+    for pod in pods:
+        pods_of[(pod.cluster, pod.node)].append(pod)
+    for node in nodes:
+        _node_series(series, node)
+        _dcgm_series(series, node, pods_of[(node.cluster, node.name)], seed)
+    for pod in pods:
+        _pod_series(series, pod, by_name[(pod.cluster, pod.node)])
+    return series
+
+
 def generate_k8s_telemetry(
     out_dir: Path,
     *,
@@ -1090,26 +1115,25 @@ def generate_k8s_telemetry(
     months: int = 3,
     last_period: str = "2026-10",
     days: int = 3,
+    azure_scale: float | None = None,
+    by_day: bool = False,
 ) -> dict:
     """Write Prometheus query_range JSON and one OpenMetrics cluster-day, and `truth/k8s_workloads.json`.
 
     Telemetry covers the last `days` UTC days of `last_period`; hours before have no telemetry (the bill
-    still has them: attribution shows them as unallocated)."""
+    still has them: attribution shows them as unallocated). `azure_scale` (default `scale`): the Azure cost
+    generator's scale the AKS pools come from. `by_day`: build and write the series one UTC day at a time
+    (the same files; memory of one day's samples instead of the window's, for large scales)."""
     out_dir = Path(out_dir)
-    world = build_world(seed, scale, months, last_period, days)
-    series = _Series()
-    nodes = {(n.cluster, n.name): n for n in world.nodes}
-    for node in world.nodes:
-        _node_series(series, node)
-        _dcgm_series(
-            series, node, [p for p in world.pods if (p.cluster, p.node) == (node.cluster, node.name)], seed
-        )
-    for pod in world.pods:
-        _pod_series(series, pod, nodes[(pod.cluster, pod.node)])
+    world = build_world(seed, scale, months, last_period, days, azure_scale)
     root = out_dir / "telemetry" / "prometheus"
-    files = _write_query_range(root, series, world.text_cluster_day)
-    if world.text_cluster_day:
-        files.append(_write_openmetrics(root, series, world.text_cluster_day))
+    files: list[Path] = []
+    for day in sorted({h.date() for n in world.nodes for h in n.seconds}) if by_day else [None]:
+        series = _world_series(world, seed, day)
+        files += _write_query_range(root, series, world.text_cluster_day)
+        if world.text_cluster_day and day in (None, world.text_cluster_day[1]):
+            files.append(_write_openmetrics(root, series, world.text_cluster_day))
+        del series
     truth = {
         "generator": {
             "name": "ai_finops.generate.k8s_telemetry",
@@ -1118,6 +1142,7 @@ def generate_k8s_telemetry(
             "months": months,
             "last_period": last_period,
             "days": days,
+            **({"azure_scale": azure_scale} if azure_scale is not None else {}),
         },
         "rules": {
             "weights": {"gpu": "9", "vcpu": "0.9", "memory_gib": "0.1"},

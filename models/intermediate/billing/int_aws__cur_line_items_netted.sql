@@ -12,73 +12,42 @@ priced as (
 
 ),
 
--- Covered hours and negations read again, each on its own and only with the columns matching needs: DuckDB
--- materialises a CTE read twice, which would hold every CUR line (or every Savings Plan line) in memory.
-covered_lines as (
+{#- The matching key of a negation and the covered line it cancels. -#}
+{%- set match_keys = [
+    'billing_account_id', 'billing_period', 'sub_account_id', 'savings_plan_arn', 'resource_id', 'usage_type',
+    'operation', 'charge_period_start',
+] %}
 
-    select
-        source_line_id,
-        billing_account_id,
-        billing_period,
-        sub_account_id,
-        savings_plan_arn,
-        resource_id,
-        usage_type,
-        operation,
-        charge_period_start,
-        raw_billed_cost
-    from {{ ref('int_aws__cur_line_items_priced') }}
-    where line_item_type = 'SavingsPlanCoveredUsage'
+{#- Covered hours and negations read again, each on its own and only with the columns matching needs (DuckDB
+    materialises a CTE read twice, which would hold every CUR line in memory), then ranked within their
+    matching key, so identical lines pair one-to-one. #}
+{% for side, line_item_type in [('covered', 'SavingsPlanCoveredUsage'), ('negation', 'SavingsPlanNegation')] %}
+    {{ side }}_lines as (
 
-),
+        select
+            source_line_id,
+            {%- for key in match_keys %}
+                {{ key }},
+            {%- endfor %}
+            raw_billed_cost
+        from {{ ref('int_aws__cur_line_items_priced') }}
+        where line_item_type = '{{ line_item_type }}'
 
-negation_lines as (
+    ),
 
-    select
-        source_line_id,
-        billing_account_id,
-        billing_period,
-        sub_account_id,
-        savings_plan_arn,
-        resource_id,
-        usage_type,
-        operation,
-        charge_period_start,
-        raw_billed_cost
-    from {{ ref('int_aws__cur_line_items_priced') }}
-    where line_item_type = 'SavingsPlanNegation'
+    {{ side }}_ranked as (
 
-),
+        select
+            {{ side }}_lines.*,
+            row_number() over (
+                partition by {{ match_keys | join(', ') }}
+                order by source_line_id
+            ) as match_rank
+        from {{ side }}_lines
 
--- Covered hours and negations ranked within their matching key, so identical lines pair one-to-one.
-covered_ranked as (
+    ),
 
-    select
-        covered_lines.*,
-        row_number() over (
-            partition by
-                billing_account_id, billing_period, sub_account_id, savings_plan_arn, resource_id, usage_type,
-                operation, charge_period_start
-            order by source_line_id
-        ) as match_rank
-    from covered_lines
-
-),
-
-negations_ranked as (
-
-    select
-        negation_lines.*,
-        row_number() over (
-            partition by
-                billing_account_id, billing_period, sub_account_id, savings_plan_arn, resource_id, usage_type,
-                operation, charge_period_start
-            order by source_line_id
-        ) as match_rank
-    from negation_lines
-
-),
-
+{% endfor %}
 matches as (
 
     select
@@ -86,7 +55,7 @@ matches as (
         negations.source_line_id as negation_line_id,
         negations.raw_billed_cost as negation_billed_cost
     from covered_ranked as covered
-    inner join negations_ranked as negations
+    inner join negation_ranked as negations
         on
             covered.billing_account_id = negations.billing_account_id
             and covered.billing_period = negations.billing_period

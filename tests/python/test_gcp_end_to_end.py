@@ -261,7 +261,8 @@ def test_rebuild_and_re_extraction_are_idempotent(gcp, dbt):
     with world.active():
         again = gcp_billing.ingest([gcp["exports"] / "gcp" / "billing_export"])
     assert again.ok and all(d.replaced for d in again.landed)
-    result = dbt(world, "build", "--select", "focus_cost_and_usage", "--resource-type", "model")
+    # The mart and the tables under it (int_gcp__billing_line_items_priced holds the staged lines' ids).
+    result = dbt(world, "build", "--select", "+focus_cost_and_usage", "--resource-type", "model")
     assert result.success, failed_nodes(result)
     assert world.query("select count(*) from main_marts.focus_cost_and_usage")[0][0] == rows_before
     assert focus_totals(world) == totals_before

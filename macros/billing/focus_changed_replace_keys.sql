@@ -6,21 +6,21 @@
 {% macro focus_changed_replace_keys_sql(published_relation) -%}
 
     {%- set current_deliveries = [
-        ("'aws'", ref('stg_aws__cur_line_items'), 'billing_account_id'),
-        ("'azure'", ref('stg_azure__cost_details_actual'), 'billing_account_id'),
-        ("'azure'", ref('stg_azure__cost_details_amortized'), 'billing_account_id'),
-        ("'gcp'", ref('stg_gcp__billing_export_line_items'), 'billing_account_id'),
-        ('source_provider', ref('stg_focus__focus_line_items'), 'billing_account_id'),
+        ("'aws'", ref('stg_aws__cur_line_items')),
+        ("'azure'", ref('stg_azure__cost_details_actual')),
+        ("'azure'", ref('stg_azure__cost_details_amortized')),
+        ("'gcp'", ref('stg_gcp__billing_export_line_items')),
+        ('source_provider', ref('stg_focus__focus_line_items')),
     ] %}
 
     with
 
     current_deliveries as (
 
-        {% for provider, relation, account in current_deliveries %}
+        {% for provider, relation in current_deliveries %}
             select distinct
                 {{ provider }} as x_source_provider,
-                {{ account }} as billing_account_id,
+                billing_account_id,
                 billing_period as x_billing_period,
                 delivery_id
             from {{ relation }}
@@ -67,8 +67,9 @@
 
 
 {#- A `where` predicate on the rows of int_billing_line_items_unioned selecting the changed replace keys.
-    At run time the keys are read first and inlined as literals, so DuckDB pushes them down (through the
-    windows partitioned by account and period) and an unchanged bill costs no scan of the stack at all.
+    At run time the keys are read first and inlined as literals: an unchanged bill selects `1 = 0` and costs no
+    scan of the stack at all (a changed key still runs the AWS netting over every Savings Plan line: measured,
+    the literal filter saves little there).
     On BigQuery a key is the whole month partition (insert_overwrite), so the predicate is on the period.
     Compiled without a connection (offline BigQuery checks), the same keys come from a subquery. -#}
 {% macro focus_changed_replace_keys_predicate(published_relation) -%}
